@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The error catalogue: each class has a stable `code` that becomes GraphQL `extensions.code`,
+ * and the HTTP status it maps to when a whole request fails. Anything that is not one of these
+ * (and not a GraphQLError made by graphql-js itself) is masked by `maskError`.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR';
+
+export abstract class BffError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Extra, client-safe facts added to `extensions` (never upstream bodies or tokens). */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** The caller's input cannot be served as asked (bad filter value, unknown stage, …). */
+export class BadUserInputError extends BffError {
+  readonly code = 'BAD_USER_INPUT' as const;
+}
+
+/** No API key, or Twenty rejected it (401). */
+export class UnauthenticatedError extends BffError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+/** Twenty refused the key for this operation (403). */
+export class ForbiddenError extends BffError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+/** The record does not exist (or is not visible to this key). */
+export class NotFoundError extends BffError {
+  readonly code = 'NOT_FOUND' as const;
+}
+
+/** Twenty's rate limit was hit and retrying within budget did not help. */
+export class RateLimitedError extends BffError {
+  readonly code = 'RATE_LIMITED' as const;
+}
+
+/** Twenty failed, timed out, was unreachable or answered something unreadable. */
+export class UpstreamError extends BffError {
+  readonly code = 'UPSTREAM_ERROR' as const;
+}
+
+/**
+ * The one mapping from thrown errors to what clients see (used as yoga's `maskedErrors.maskError`).
+ * BffErrors keep their message and code; GraphQLErrors from validation/parsing pass through;
+ * everything else is masked and logged once.
+ */
+export function toGraphQLError(error: unknown, log: (e: unknown) => void = console.error): GraphQLError {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  const nodes = error instanceof GraphQLError ? error.nodes : undefined;
+  if (original instanceof BffError) {
+    return new GraphQLError(original.message, {
+      nodes,
+      path,
+      originalError: original,
+      extensions: { code: original.code, ...original.details },
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  log(original);
+  return new GraphQLError('Unexpected error.', {
+    nodes,
+    path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
