@@ -1,0 +1,108 @@
+import type { ObjectPlural } from '../../twenty/types.js';
+
+/**
+ * How one input field becomes part of a Twenty request body. Input field names are Twenty's own
+ * field names (§10), so the mapper never renames; it only checks and converts.
+ * - `value`: scalar sent as given (null unsets it).
+ * - `id`: a foreign key; must be a UUID (or null to unlink).
+ * - `select`: a SELECT field; checked against the workspace's options (§10: stages differ per workspace).
+ * - `money`: CURRENCY composite; `amount` (units) is converted to `amountMicros`.
+ * - `composite`: any other composite (FULL_NAME, LINKS, EMAILS, PHONES, ADDRESS, RICH_TEXT); sub-fields
+ *   are sent as given, so an update only touches the sub-fields it names.
+ */
+export type FieldKind = 'value' | 'id' | 'select' | 'money' | 'composite';
+
+/** Where a note or task is linked through its join object (§10 noteTarget / taskTarget). */
+export interface TargetsSpec {
+  object: 'noteTargets' | 'taskTargets';
+  /** The join record's key pointing back at the note or task. */
+  parentKey: 'noteId' | 'taskId';
+}
+
+/** Everything the generic mutation code needs to know about one writable object. */
+export interface WritableObject {
+  /** GraphQL type name, used to build the mutation names (`createCompany`). */
+  type: 'Company' | 'Person' | 'Opportunity' | 'Note' | 'Task';
+  /** Plural used in `createCompanies` etc. */
+  typePlural: 'Companies' | 'People' | 'Opportunities' | 'Notes' | 'Tasks';
+  /** REST plural (§1). */
+  plural: ObjectPlural;
+  /** `nameSingular` in `/rest/metadata/objects`, for SELECT options. */
+  singular: string;
+  fields: Record<string, FieldKind>;
+  targets?: TargetsSpec;
+}
+
+const RICH_TEXT: Record<string, FieldKind> = { title: 'value', bodyV2: 'composite' };
+
+/** The five objects the BFF writes, one row each: the whole per-object knowledge of mutations. */
+export const WRITABLE_OBJECTS: readonly WritableObject[] = [
+  {
+    type: 'Company',
+    typePlural: 'Companies',
+    plural: 'companies',
+    singular: 'company',
+    fields: {
+      name: 'value',
+      domainName: 'composite',
+      employees: 'value',
+      linkedinLink: 'composite',
+      xLink: 'composite',
+      annualRecurringRevenue: 'money',
+      address: 'composite',
+      idealCustomerProfile: 'value',
+      position: 'value',
+      accountOwnerId: 'id',
+    },
+  },
+  {
+    type: 'Person',
+    typePlural: 'People',
+    plural: 'people',
+    singular: 'person',
+    fields: {
+      name: 'composite',
+      emails: 'composite',
+      phones: 'composite',
+      jobTitle: 'value',
+      city: 'value',
+      avatarUrl: 'value',
+      linkedinLink: 'composite',
+      xLink: 'composite',
+      position: 'value',
+      companyId: 'id',
+    },
+  },
+  {
+    type: 'Opportunity',
+    typePlural: 'Opportunities',
+    plural: 'opportunities',
+    singular: 'opportunity',
+    fields: {
+      name: 'value',
+      amount: 'money',
+      closeDate: 'value',
+      stage: 'select',
+      position: 'value',
+      companyId: 'id',
+      pointOfContactId: 'id',
+      ownerId: 'id',
+    },
+  },
+  {
+    type: 'Note',
+    typePlural: 'Notes',
+    plural: 'notes',
+    singular: 'note',
+    fields: { ...RICH_TEXT, position: 'value' },
+    targets: { object: 'noteTargets', parentKey: 'noteId' },
+  },
+  {
+    type: 'Task',
+    typePlural: 'Tasks',
+    plural: 'tasks',
+    singular: 'task',
+    fields: { ...RICH_TEXT, dueAt: 'value', status: 'select', position: 'value', assigneeId: 'id' },
+    targets: { object: 'taskTargets', parentKey: 'taskId' },
+  },
+];
