@@ -35,74 +35,81 @@ export interface WritableObject {
 
 const RICH_TEXT: Record<string, FieldKind> = { title: 'value', bodyV2: 'composite' };
 
-/** The five objects the BFF writes, one row each: the whole per-object knowledge of mutations. */
-export const WRITABLE_OBJECTS: readonly WritableObject[] = [
-  {
-    type: 'Company',
-    typePlural: 'Companies',
-    plural: 'companies',
-    singular: 'company',
-    fields: {
-      name: 'value',
-      domainName: 'composite',
-      employees: 'value',
-      linkedinLink: 'composite',
-      xLink: 'composite',
-      annualRecurringRevenue: 'money',
-      address: 'composite',
-      idealCustomerProfile: 'value',
-      position: 'value',
-      accountOwnerId: 'id',
-    },
+// The five objects the BFF writes, one row each: the whole per-object knowledge of mutations.
+// `as const satisfies` keeps the literal type names, so index.ts can check at compile time that
+// every mutation of the SDL gets a resolver.
+
+export const COMPANY = {
+  type: 'Company',
+  typePlural: 'Companies',
+  plural: 'companies',
+  singular: 'company',
+  fields: {
+    name: 'value',
+    domainName: 'composite',
+    employees: 'value',
+    linkedinLink: 'composite',
+    xLink: 'composite',
+    annualRecurringRevenue: 'money',
+    address: 'composite',
+    idealCustomerProfile: 'value',
+    position: 'value',
+    accountOwnerId: 'id',
   },
-  {
-    type: 'Person',
-    typePlural: 'People',
-    plural: 'people',
-    singular: 'person',
-    fields: {
-      name: 'composite',
-      emails: 'composite',
-      phones: 'composite',
-      jobTitle: 'value',
-      city: 'value',
-      avatarUrl: 'value',
-      linkedinLink: 'composite',
-      xLink: 'composite',
-      position: 'value',
-      companyId: 'id',
-    },
+} as const satisfies WritableObject;
+
+export const PERSON = {
+  type: 'Person',
+  typePlural: 'People',
+  plural: 'people',
+  singular: 'person',
+  fields: {
+    name: 'composite',
+    emails: 'composite',
+    phones: 'composite',
+    jobTitle: 'value',
+    city: 'value',
+    avatarUrl: 'value',
+    linkedinLink: 'composite',
+    xLink: 'composite',
+    position: 'value',
+    companyId: 'id',
   },
-  {
-    type: 'Opportunity',
-    typePlural: 'Opportunities',
-    plural: 'opportunities',
-    singular: 'opportunity',
-    fields: {
-      name: 'value',
-      amount: 'money',
-      closeDate: 'value',
-      stage: 'select',
-      position: 'value',
-      companyId: 'id',
-      pointOfContactId: 'id',
-      ownerId: 'id',
-    },
+} as const satisfies WritableObject;
+
+export const OPPORTUNITY = {
+  type: 'Opportunity',
+  typePlural: 'Opportunities',
+  plural: 'opportunities',
+  singular: 'opportunity',
+  fields: {
+    name: 'value',
+    amount: 'money',
+    closeDate: 'value',
+    stage: 'select',
+    position: 'value',
+    companyId: 'id',
+    pointOfContactId: 'id',
+    ownerId: 'id',
   },
-  {
-    type: 'Note',
-    typePlural: 'Notes',
-    plural: 'notes',
-    singular: 'note',
-    fields: { ...RICH_TEXT, position: 'value' },
-    targets: { object: 'noteTargets', parentKey: 'noteId' },
-  },
-  {
-    type: 'Task',
-    typePlural: 'Tasks',
-    plural: 'tasks',
-    singular: 'task',
-    fields: { ...RICH_TEXT, dueAt: 'value', status: 'select', position: 'value', assigneeId: 'id' },
-    targets: { object: 'taskTargets', parentKey: 'taskId' },
-  },
-];
+} as const satisfies WritableObject;
+
+export const NOTE = {
+  type: 'Note',
+  typePlural: 'Notes',
+  plural: 'notes',
+  singular: 'note',
+  fields: { ...RICH_TEXT, position: 'value' },
+  targets: { object: 'noteTargets', parentKey: 'noteId' },
+} as const satisfies WritableObject;
+
+export const TASK = {
+  type: 'Task',
+  typePlural: 'Tasks',
+  plural: 'tasks',
+  singular: 'task',
+  fields: { ...RICH_TEXT, dueAt: 'value', status: 'select', position: 'value', assigneeId: 'id' },
+  targets: { object: 'taskTargets', parentKey: 'taskId' },
+} as const satisfies WritableObject;
+
+export const WRITABLE_OBJECTS: readonly WritableObject[] = [COMPANY, PERSON, OPPORTUNITY, NOTE, TASK];
