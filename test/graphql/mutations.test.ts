@@ -1,0 +1,408 @@
+/**
+ * Every mutation of every type, over real HTTP: the BFF in front of the emulator. Each effect is
+ * checked twice, through a follow-up GraphQL query and through the emulator's own REST API, so a
+ * mutation that "succeeds" without writing (or writes something else) fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+import { rest, type Rec } from '../emulator/helpers.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Runs an operation that must succeed and returns its data. */
+async function gql(query: string, variables?: Record<string, unknown>): Promise<Rec> {
+  const { status, body } = await stack.query(query, variables);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  expect(status).toBe(200);
+  return body.data as Rec;
+}
+
+/** Runs an operation that must fail; returns its first error. */
+async function gqlError(query: string, variables?: Record<string, unknown>) {
+  const { body } = await stack.query(query, variables);
+  expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
+  return body.errors![0];
+}
+
+/** A record straight from the emulator, soft-deleted ones included; null when it does not exist. */
+async function restRecord(plural: string, id: string): Promise<Rec | null> {
+  const filter = encodeURIComponent(`id[eq]:${id},or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL)`);
+  const res = await rest(stack.emulator, `/rest/${plural}?filter=${filter}`);
+  expect(res.status, res.text).toBe(200);
+  return (res.body.data[plural] as Rec[])[0] ?? null;
+}
+
+async function someId(plural: string): Promise<string> {
+  const res = await rest(stack.emulator, `/rest/${plural}?limit=1`);
+  return res.body.data[plural][0].id;
+}
+
+const writes = () => stack.restCalls().filter((c) => c.method !== 'GET');
+
+interface LifecycleCase {
+  type: string;
+  /** `createCompanies`, `createPeople`, … */
+  many: string;
+  plural: string;
+  /** Root query field for one record. */
+  one: string;
+  fields: string;
+  create: () => Promise<Rec>;
+  /** A change to one composite sub-field (or a scalar), and how it must read back. */
+  update: Rec;
+  expectUpdated: (graphql: Rec, rest: Rec) => void;
+}
+
+const cases: LifecycleCase[] = [
+  {
+    type: 'Company',
+    many: 'Companies',
+    plural: 'companies',
+    one: 'company',
+    fields: 'id name deletedAt domainName { primaryLinkUrl primaryLinkLabel } address { addressCity addressCountry }',
+    create: async () => ({
+      name: 'Lifecycle Co',
+      domainName: { primaryLinkUrl: 'https://lifecycle.example', primaryLinkLabel: 'Home' },
+      address: { addressCity: 'Lyon', addressCountry: 'France' },
+    }),
+    update: { address: { addressCity: 'Paris' } },
+    expectUpdated: (g, r) => {
+      expect(g.address).toEqual({ addressCity: 'Paris', addressCountry: 'France' });
+      expect(r.address.addressCity).toBe('Paris');
+      expect(r.address.addressCountry).toBe('France');
+      expect(g.domainName.primaryLinkUrl).toBe('https://lifecycle.example');
+    },
+  },
+  {
+    type: 'Person',
+    many: 'People',
+    plural: 'people',
+    one: 'person',
+    fields: 'id deletedAt name { firstName lastName displayName } emails { primaryEmail } jobTitle',
+    create: async () => ({
+      name: { firstName: 'Ada', lastName: 'Lovelace' },
+      emails: { primaryEmail: 'ada@lifecycle.example' },
+      jobTitle: 'Analyst',
+    }),
+    update: { name: { firstName: 'Augusta' } },
+    expectUpdated: (g, r) => {
+      expect(g.name).toEqual({ firstName: 'Augusta', lastName: 'Lovelace', displayName: 'Augusta Lovelace' });
+      expect(r.name).toMatchObject({ firstName: 'Augusta', lastName: 'Lovelace' });
+      expect(g.jobTitle).toBe('Analyst');
+    },
+  },
+  {
+    type: 'Opportunity',
+    many: 'Opportunities',
+    plural: 'opportunities',
+    one: 'opportunity',
+    fields: 'id name deletedAt stage amount { amountMicros amount currencyCode }',
+    create: async () => ({ name: 'Lifecycle deal', stage: 'SCREENING', amount: { amount: 1250.5, currencyCode: 'EUR' } }),
+    update: { amount: { currencyCode: 'USD' }, stage: 'PROPOSAL' },
+    expectUpdated: (g, r) => {
+      expect(g.stage).toBe('PROPOSAL');
+      expect(g.amount).toEqual({ amountMicros: '1250500000', amount: 1250.5, currencyCode: 'USD' });
+      expect(Number(r.amount.amountMicros)).toBe(1_250_500_000);
+      expect(r.amount.currencyCode).toBe('USD');
+    },
+  },
+  {
+    type: 'Note',
+    many: 'Notes',
+    plural: 'notes',
+    one: 'note',
+    fields: 'id title deletedAt bodyV2 { markdown }',
+    create: async () => ({ title: 'Lifecycle note', bodyV2: { markdown: 'first' } }),
+    update: { title: 'Renamed note' },
+    expectUpdated: (g, r) => {
+      expect(g.title).toBe('Renamed note');
+      expect(g.bodyV2.markdown).toBe('first');
+      expect(r.title).toBe('Renamed note');
+    },
+  },
+  {
+    type: 'Task',
+    many: 'Tasks',
+    plural: 'tasks',
+    one: 'task',
+    fields: 'id title deletedAt status dueAt',
+    create: async () => ({ title: 'Lifecycle task', status: 'TODO', dueAt: '2026-12-01T09:00:00.000Z' }),
+    update: { status: 'DONE' },
+    expectUpdated: (g, r) => {
+      expect(g.status).toBe('DONE');
+      expect(g.title).toBe('Lifecycle task');
+      expect(r.status).toBe('DONE');
+    },
+  },
+];
+
+describe.each(cases)('$type mutations', (c) => {
+  it('create writes the record, readable through GraphQL and REST', async () => {
+    const input = await c.create();
+    const created = (await gql(`mutation($input: Create${c.type}Input!) { create${c.type}(input: $input) { ${c.fields} } }`, { input }))[
+      `create${c.type}`
+    ];
+    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.deletedAt).toBeNull();
+    const read = (await gql(`query($id: ID!) { ${c.one}(id: $id) { ${c.fields} } }`, { id: created.id }))[c.one];
+    expect(read).toEqual(created);
+    expect(await restRecord(c.plural, created.id)).not.toBeNull();
+  });
+
+  it('update changes only what the input names, including one sub-field of a composite', async () => {
+    const input = await c.create();
+    const { id } = (await gql(`mutation($input: Create${c.type}Input!) { create${c.type}(input: $input) { id } }`, { input }))[
+      `create${c.type}`
+    ];
+    const updated = (
+      await gql(`mutation($id: ID!, $input: Update${c.type}Input!) { update${c.type}(id: $id, input: $input) { ${c.fields} } }`, {
+        id,
+        input: c.update,
+      })
+    )[`update${c.type}`];
+    const read = (await gql(`query($id: ID!) { ${c.one}(id: $id) { ${c.fields} } }`, { id }))[c.one];
+    expect(read).toEqual(updated);
+    c.expectUpdated(updated, (await restRecord(c.plural, id))!);
+  });
+
+  it('delete is soft: the record gets deletedAt, disappears from reads, and restore brings it back', async () => {
+    const input = await c.create();
+    const { id } = (await gql(`mutation($input: Create${c.type}Input!) { create${c.type}(input: $input) { id } }`, { input }))[
+      `create${c.type}`
+    ];
+    const deleted = (await gql(`mutation($id: ID!) { delete${c.type}(id: $id) { id deletedAt } }`, { id }))[`delete${c.type}`];
+    expect(deleted.id).toBe(id);
+    expect(Date.parse(deleted.deletedAt)).not.toBeNaN();
+    expect((await gql(`query($id: ID!) { ${c.one}(id: $id) { id } }`, { id }))[c.one]).toBeNull();
+    expect((await restRecord(c.plural, id))!.deletedAt).toBe(deleted.deletedAt);
+
+    const restored = (await gql(`mutation($id: ID!) { restore${c.type}(id: $id) { ${c.fields} } }`, { id }))[`restore${c.type}`];
+    expect(restored.id).toBe(id);
+    expect(restored.deletedAt).toBeNull();
+    expect((await gql(`query($id: ID!) { ${c.one}(id: $id) { id deletedAt } }`, { id }))[c.one]).toEqual({ id, deletedAt: null });
+    expect((await restRecord(c.plural, id))!.deletedAt).toBeNull();
+  });
+
+  it('destroy removes the record for good and returns its id', async () => {
+    const input = await c.create();
+    const { id } = (await gql(`mutation($input: Create${c.type}Input!) { create${c.type}(input: $input) { id } }`, { input }))[
+      `create${c.type}`
+    ];
+    stack.resetCalls();
+    const data = await gql(`mutation($id: ID!) { destroy${c.type}(id: $id) }`, { id });
+    expect(data[`destroy${c.type}`]).toBe(id);
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual([`DELETE /rest/${c.plural}/${id}`]);
+    expect(await restRecord(c.plural, id)).toBeNull();
+    const error = await gqlError(`mutation($id: ID!) { restore${c.type}(id: $id) { id } }`, { id });
+    expect(error.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it(`create${c.many} creates several records in one batch call`, async () => {
+    const many = c.many;
+    const inputs = [await c.create(), await c.create(), await c.create()];
+    stack.resetCalls();
+    const created = (await gql(`mutation($inputs: [Create${c.type}Input!]!) { create${many}(inputs: $inputs) { ${c.fields} } }`, { inputs }))[
+      `create${many}`
+    ] as Rec[];
+    expect(created).toHaveLength(3);
+    expect(new Set(created.map((r) => r.id)).size).toBe(3);
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual([`POST /rest/batch/${c.plural}`]);
+    for (const record of created) expect(await restRecord(c.plural, record.id)).not.toBeNull();
+  });
+});
+
+describe('relations and targets written by mutations', () => {
+  it('createPerson links the person to a company, readable as person.company in the same response', async () => {
+    const companyId = await someId('companies');
+    const data = await gql(
+      `mutation($input: CreatePersonInput!) { createPerson(input: $input) { companyId company { id } phones { primaryPhoneNumber } } }`,
+      { input: { name: { firstName: 'Grace' }, companyId, phones: { primaryPhoneNumber: '5550100', primaryPhoneCallingCode: '+1' } } },
+    );
+    expect(data.createPerson).toEqual({ companyId, company: { id: companyId }, phones: { primaryPhoneNumber: '5550100' } });
+  });
+
+  it('createOpportunity sets company, point of contact and owner by id', async () => {
+    const [companyId, personId, memberId] = await Promise.all([someId('companies'), someId('people'), someId('workspaceMembers')]);
+    const data = await gql(
+      `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { company { id } pointOfContact { id } owner { id } } }`,
+      { input: { name: 'Linked deal', companyId, pointOfContactId: personId, ownerId: memberId } },
+    );
+    expect(data.createOpportunity).toEqual({ company: { id: companyId }, pointOfContact: { id: personId }, owner: { id: memberId } });
+  });
+
+  it('createNote links the note to its targets through noteTargets', async () => {
+    const [companyId, personId] = await Promise.all([someId('companies'), someId('people')]);
+    const data = await gql(
+      `mutation($input: CreateNoteInput!) { createNote(input: $input) { id targets { companyId personId company { id } person { id } } } }`,
+      { input: { title: 'Call notes', targets: [{ companyId }, { personId }] } },
+    );
+    const note = data.createNote;
+    expect(note.targets).toHaveLength(2);
+    expect(note.targets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ companyId, company: { id: companyId } }),
+        expect.objectContaining({ personId, person: { id: personId } }),
+      ]),
+    );
+    const res = await rest(stack.emulator, `/rest/noteTargets?filter=${encodeURIComponent(`noteId[eq]:${note.id}`)}`);
+    const targets = res.body.data.noteTargets as Rec[];
+    expect(targets.map((t) => t.targetCompanyId ?? t.targetPersonId).sort()).toEqual([companyId, personId].sort());
+  });
+
+  it('createTasks gives each new task its own targets, in two REST writes', async () => {
+    const [companyId, opportunityId, memberId] = await Promise.all([
+      someId('companies'),
+      someId('opportunities'),
+      someId('workspaceMembers'),
+    ]);
+    stack.resetCalls();
+    const data = await gql(
+      `mutation($inputs: [CreateTaskInput!]!) { createTasks(inputs: $inputs) { title assignee { id } targets { companyId opportunityId } } }`,
+      {
+        inputs: [
+          { title: 'First', assigneeId: memberId, targets: [{ companyId }] },
+          { title: 'Second', status: 'IN_PROGRESS' },
+          { title: 'Third', targets: [{ opportunityId }, { companyId }] },
+        ],
+      },
+    );
+    const tasks = data.createTasks as Rec[];
+    expect(tasks.map((t) => t.title)).toEqual(['First', 'Second', 'Third']);
+    expect(tasks[0].assignee).toEqual({ id: memberId });
+    expect(tasks[0].targets).toEqual([{ companyId, opportunityId: null }]);
+    expect(tasks[1].targets).toEqual([]);
+    expect(tasks[2].targets).toHaveLength(2);
+    expect(tasks[2].targets).toEqual(
+      expect.arrayContaining([
+        { companyId: null, opportunityId },
+        { companyId, opportunityId: null },
+      ]),
+    );
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /rest/batch/tasks', 'POST /rest/batch/taskTargets']);
+  });
+
+  it('a record written earlier in the same operation is read fresh by later fields', async () => {
+    const companyId = await someId('companies');
+    const data = await gql(
+      `mutation($companyId: ID!) {
+        before: createPerson(input: { companyId: $companyId }) { company { name } }
+        rename: updateCompany(id: $companyId, input: { name: "Renamed Mid-Operation" }) { name }
+        after: createPerson(input: { companyId: $companyId }) { company { name } }
+      }`,
+      { companyId },
+    );
+    expect(data.rename.name).toBe('Renamed Mid-Operation');
+    expect(data.after.company.name).toBe('Renamed Mid-Operation');
+  });
+
+  it('a soft-deleted record is still listed when the filter asks for deleted records', async () => {
+    const { id } = (await gql(`mutation { createCompany(input: { name: "Soon deleted" }) { id } }`)).createCompany;
+    await gql(`mutation($id: ID!) { deleteCompany(id: $id) { id } }`, { id });
+    const data = await gql(
+      `query($id: ID!) { companies(filter: { id: { eq: $id }, deletedAt: { isNull: false } }) { totalCount edges { node { id name } } } }`,
+      { id },
+    );
+    expect(data.companies).toEqual({ totalCount: 1, edges: [{ node: { id, name: 'Soon deleted' } }] });
+  });
+});
+
+describe('input checks before any write', () => {
+  async function expectRefused(query: string, variables: Rec, message: RegExp) {
+    stack.resetCalls();
+    const error = await gqlError(query, variables);
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(message);
+    expect(writes()).toEqual([]);
+    return error;
+  }
+
+  it('refuses a stage the workspace does not have, naming the allowed values', async () => {
+    const error = await expectRefused(
+      `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }`,
+      { input: { name: 'Bad stage', stage: 'WON' } },
+      /"WON".*NEW, SCREENING, MEETING, PROPOSAL, CUSTOMER/,
+    );
+    expect(error.extensions?.allowedValues).toEqual(['NEW', 'SCREENING', 'MEETING', 'PROPOSAL', 'CUSTOMER']);
+  });
+
+  it('refuses an unknown stage on update too, and an unknown task status', async () => {
+    const id = await someId('opportunities');
+    await expectRefused(
+      `mutation($id: ID!) { updateOpportunity(id: $id, input: { stage: "new" }) { id } }`,
+      { id },
+      /not one of this workspace's values: NEW, SCREENING/,
+    );
+    await expectRefused(
+      `mutation { createTasks(inputs: [{ title: "ok", status: "DONE" }, { title: "bad", status: "CANCELLED" }]) { id } }`,
+      {},
+      /"CANCELLED".*TODO, IN_PROGRESS, DONE/,
+    );
+  });
+
+  it('refuses ids that are not UUIDs, in arguments, foreign keys and targets', async () => {
+    await expectRefused(`mutation { updateCompany(id: "42", input: { name: "x" }) { id } }`, {}, /id must be a UUID/);
+    await expectRefused(`mutation { deletePerson(id: "nope") { id } }`, {}, /id must be a UUID/);
+    await expectRefused(`mutation { destroyNote(id: "1; DROP") }`, {}, /id must be a UUID/);
+    await expectRefused(`mutation { restoreTask(id: "") { id } }`, {}, /id must be a UUID/);
+    await expectRefused(`mutation { createPerson(input: { companyId: "acme" }) { id } }`, {}, /companyId must be a UUID/);
+    await expectRefused(`mutation { createNote(input: { targets: [{ personId: "x" }] }) { id } }`, {}, /targets\[0\]\.personId must be a UUID/);
+  });
+
+  it('refuses an update that changes nothing', async () => {
+    const id = await someId('companies');
+    await expectRefused(`mutation($id: ID!) { updateCompany(id: $id, input: {}) { id } }`, { id }, /at least one field/);
+  });
+
+  it('refuses amount and amountMicros that disagree, and accepts them when they agree', async () => {
+    await expectRefused(
+      `mutation { createOpportunity(input: { amount: { amount: 5, amountMicros: "5000001" } }) { id } }`,
+      {},
+      /disagree/,
+    );
+    const data = await gql(`mutation { createOpportunity(input: { amount: { amount: 5, amountMicros: "5000000", currencyCode: "USD" } }) { amount { amountMicros amount } } }`);
+    expect(data.createOpportunity.amount).toEqual({ amountMicros: '5000000', amount: 5 });
+  });
+
+  it('refuses a target that names no record or two', async () => {
+    const [companyId, personId] = await Promise.all([someId('companies'), someId('people')]);
+    await expectRefused(`mutation { createTask(input: { targets: [{}] }) { id } }`, {}, /exactly one of companyId, personId, opportunityId/);
+    await expectRefused(
+      `mutation($t: TargetInput!) { createTask(input: { targets: [$t] }) { id } }`,
+      { t: { companyId, personId } },
+      /targets\[0\] must set exactly one/,
+    );
+  });
+
+  it('refuses customFields that shadow a typed or system field', async () => {
+    await expectRefused(`mutation { createOpportunity(input: { customFields: { stage: "WON" } }) { id } }`, {}, /use the stage input field/);
+    await expectRefused(`mutation { createCompany(input: { customFields: { deletedAt: null } }) { id } }`, {}, /customFields\.deletedAt/);
+    await expectRefused(`mutation { createCompany(input: { customFields: [1, 2] }) { id } }`, {}, /JSON object/);
+  });
+
+  it("surfaces Twenty's own 400 as BAD_USER_INPUT with Twenty's message", async () => {
+    const error = await gqlError(`mutation { createCompany(input: { customFields: { noSuchField: 1 } }) { id } }`);
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/noSuchField/);
+  });
+
+  it('answers NOT_FOUND for an update, delete or restore of a record that does not exist', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const query of [
+      `mutation($id: ID!) { updateCompany(id: $id, input: { name: "x" }) { id } }`,
+      `mutation($id: ID!) { deletePerson(id: $id) { id } }`,
+      `mutation($id: ID!) { restoreOpportunity(id: $id) { id } }`,
+      `mutation($id: ID!) { destroyTask(id: $id) }`,
+    ]) {
+      const error = await gqlError(query, { id: missing });
+      expect(error.extensions?.code, query).toBe('NOT_FOUND');
+    }
+  });
+});
