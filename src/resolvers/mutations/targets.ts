@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../context.js';
 import { getTargetFieldNames } from '../../workspace/metadata.js';
 import type { TargetInputValue } from './input.js';
+import { forgetRelations } from './loader-sync.js';
 import type { WritableObject } from './objects.js';
 
 /**
@@ -25,5 +26,7 @@ export async function createTargets(
       return body;
     }),
   );
-  if (bodies.length > 0) await ctx.client.createMany(spec.object, bodies);
+  if (bodies.length === 0) return;
+  await ctx.client.createMany(spec.object, bodies);
+  forgetRelations(ctx, spec.object, [spec.parentKey, names.company, names.person, names.opportunity]);
 }
