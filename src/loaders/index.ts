@@ -1,0 +1,81 @@
+import DataLoader from 'dataloader';
+import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
+import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type RecordQuery } from './batch.js';
+
+export { NO_QUERY, type RecordQuery } from './batch.js';
+
+/**
+ * The request's loaders (STYLE.md practice 4), bound to the caller's client and discarded with
+ * the request, so nothing cached here can reach another token. Each relation costs one REST call
+ * per page of the records it needs, never one per parent.
+ *
+ * - `byId(object)`: one record per id (`id[in]:[…]`), null when it does not exist.
+ * - `byForeignKey(object, field, query)`: the records whose `field` (`companyId`,
+ *   `pointOfContactId`, `targetCompanyId`, …) equals each parent id, paged until complete.
+ * - `matchingIds(object, query)`: per id, the record if it matches `query`, else null (a filtered
+ *   relation reached through targets).
+ * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`.
+ */
+export function createLoaders(client: TwentyClient) {
+  const byIdLoaders = new Map<ObjectPlural, DataLoader<string, TwentyRecord | null>>();
+  const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
+  const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
+
+  function byId(object: ObjectPlural): DataLoader<string, TwentyRecord | null> {
+    let loader = byIdLoaders.get(object);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const chunks = await fetchByKeys(client, object, 'id', ids, NO_QUERY);
+        primeChunks(object, chunks);
+        return byKeyResults(ids, chunks);
+      });
+      byIdLoaders.set(object, loader);
+    }
+    return loader;
+  }
+
+  /** Soft-deleted records (seen only by filters on `deletedAt`, §4) are not primed: `id[in]` would not return them. */
+  function prime(object: ObjectPlural, records: readonly TwentyRecord[]): void {
+    const loader = byId(object);
+    for (const record of records) if (!record.deletedAt) loader.prime(record.id, record);
+  }
+
+  function primeChunks(object: ObjectPlural, chunks: Array<{ result: TwentyRecord[] | Error }>): void {
+    for (const { result } of chunks) if (!(result instanceof Error)) prime(object, result);
+  }
+
+  function matchingIds(object: ObjectPlural, query: RecordQuery): DataLoader<string, TwentyRecord | null> {
+    if (!query.key) return byId(object);
+    const cacheKey = `${object}\u0000${query.key}`;
+    let loader = queryLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const chunks = await fetchByKeys(client, object, 'id', ids, query);
+        primeChunks(object, chunks);
+        return byKeyResults(ids, chunks);
+      });
+      queryLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
+  function byForeignKey(
+    object: ObjectPlural,
+    field: string,
+    query: RecordQuery = NO_QUERY,
+  ): DataLoader<string, TwentyRecord[]> {
+    const cacheKey = `${object}\u0000${field}\u0000${query.key}`;
+    let loader = fkLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const chunks = await fetchByKeys(client, object, field, parentIds, query);
+        primeChunks(object, chunks);
+        return groupedResults(parentIds, chunks, field);
+      });
+      fkLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
+  return { byId, byForeignKey, matchingIds, prime };
+}

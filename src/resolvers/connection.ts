@@ -1,0 +1,212 @@
+import { BadUserInputError } from '../errors.js';
+import type { RequestContext } from '../context.js';
+import { buildFilter, orderByString } from '../twenty/filter.js';
+import { cursorFor } from '../twenty/cursor.js';
+import { listAll } from '../twenty/paging.js';
+import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
+import type { ObjectSpec } from './objects.js';
+import { reverseOrder, toOrderItems, type OrderItem } from './order.js';
+
+/** The largest `first`/`last` a caller may ask for. */
+export const MAX_PAGE_SIZE = 1000;
+/** Records a root list returns when neither `first` nor `last` is given (Twenty's own default, §3). */
+export const DEFAULT_PAGE_SIZE = 60;
+
+/** Arguments every connection field takes. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  filter?: unknown;
+  orderBy?: ReadonlyArray<{ field: string; direction?: string | null }> | null;
+}
+
+export interface Edge {
+  node: TwentyRecord;
+  cursor: string;
+}
+
+/** What a `…Connection` type resolves from. */
+export interface Connection {
+  edges: Edge[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** A list query in Twenty's terms, derived once from the GraphQL arguments. */
+export interface ListQuery {
+  order: OrderItem[];
+  /** `order_by` as sent: the caller's keys; Twenty adds `id` (§5). */
+  orderBy: string | undefined;
+  filter: string | undefined;
+  residual: ((record: TwentyRecord) => boolean) | undefined;
+  /** Identifies filter + order, for loader caches. */
+  key: string;
+}
+
+/** Refuses paging arguments that cannot mean one thing (Relay's rules, kept strict). */
+export function checkPaging(args: ConnectionArgs): void {
+  for (const name of ['first', 'last'] as const) {
+    const value = args[name];
+    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
+      throw new BadUserInputError(`"${name}" must be between 0 and ${MAX_PAGE_SIZE}.`, { argument: name });
+    }
+  }
+  if (args.first != null && args.last != null) {
+    throw new BadUserInputError('Pass either "first" or "last", not both.');
+  }
+  if (args.after != null && args.before != null) {
+    throw new BadUserInputError('Pass either "after" or "before", not both.');
+  }
+  if (args.first != null && args.before != null) {
+    throw new BadUserInputError('"first" pages forward from "after"; use "last" with "before".');
+  }
+  if (args.last != null && args.after != null) {
+    throw new BadUserInputError('"last" pages backward from "before"; use "first" with "after".');
+  }
+}
+
+export function toListQuery(spec: ObjectSpec, args: Pick<ConnectionArgs, 'filter' | 'orderBy'>): ListQuery {
+  const order = toOrderItems(args.orderBy as Parameters<typeof toOrderItems>[0], spec.orderFields);
+  const { filter, residual } = buildFilter((args.filter ?? undefined) as Parameters<typeof buildFilter>[0], spec.filterFields);
+  return {
+    order,
+    orderBy: orderParam(order),
+    filter,
+    residual,
+    key: JSON.stringify([args.filter ?? null, order]),
+  };
+}
+
+/** The `order_by` string for these items, leaving out the `id` tie-breaker Twenty appends itself. */
+function orderParam(order: OrderItem[]): string | undefined {
+  const last = order[order.length - 1];
+  const items = last?.field === 'id' && last.direction === 'AscNullsFirst' ? order.slice(0, -1) : order;
+  return items.length ? orderByString(items) : undefined;
+}
+
+const edgesFor = (records: TwentyRecord[], order: OrderItem[]): Edge[] =>
+  records.map((node) => ({ node, cursor: cursorFor(node, order) }));
+
+/**
+ * A root list (§3): one `list` call per page of what the caller asked for. `first`/`after` pages
+ * forward with `starting_after`, `last`/`before` backward with `ending_before`, `last` alone reads
+ * the reversed order forward and turns it back. When the filter has a `residual` (a value Twenty
+ * cannot express exactly, §4), every candidate is read and the page is cut in memory, so counts
+ * stay exact.
+ */
+export async function rootConnection(ctx: RequestContext, spec: ObjectSpec, args: ConnectionArgs): Promise<Connection> {
+  checkPaging(args);
+  const query = toListQuery(spec, args);
+  const { client } = ctx;
+  const pageLimit = await client.pageLimit();
+  if (query.residual) {
+    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit };
+    const records = await listAll(client, spec.plural, params, query.residual);
+    ctx.loaders.prime(spec.plural, records);
+    return sliceConnection(records, args, query.order, DEFAULT_PAGE_SIZE);
+  }
+
+  const read = async (
+    wanted: number,
+    orderBy: string | undefined,
+    cursor: { startingAfter?: string; endingBefore?: string },
+  ): Promise<{ records: TwentyRecord[]; first: ListPage; last: ListPage }> => {
+    const backward = cursor.endingBefore !== undefined;
+    const records: TwentyRecord[] = [];
+    let next = cursor;
+    let page: ListPage | undefined;
+    let first: ListPage | undefined;
+    do {
+      page = await client.list(spec.plural, {
+        filter: query.filter,
+        orderBy,
+        limit: Math.min(wanted - records.length, pageLimit),
+        ...next,
+      });
+      first ??= page;
+      if (backward) records.unshift(...page.records);
+      else records.push(...page.records);
+      const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
+      const at = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
+      if (!more || !at || page.records.length === 0) break;
+      next = backward ? { endingBefore: at } : { startingAfter: at };
+    } while (records.length < wanted);
+    ctx.loaders.prime(spec.plural, records);
+    return { records, first: first!, last: page! };
+  };
+
+  let records: TwentyRecord[];
+  let pageInfo: Pick<PageInfo, 'hasNextPage' | 'hasPreviousPage'>;
+  let totalCount: number;
+  if (args.last != null && args.before != null) {
+    const result = await read(args.last, query.orderBy, { endingBefore: args.before });
+    records = result.records;
+    pageInfo = { hasPreviousPage: result.last.pageInfo.hasPreviousPage, hasNextPage: result.first.pageInfo.hasNextPage };
+    totalCount = result.first.totalCount;
+  } else if (args.last != null) {
+    const result = await read(args.last, orderByString(reverseOrder(query.order)), {});
+    records = result.records.reverse();
+    pageInfo = { hasPreviousPage: result.last.pageInfo.hasNextPage, hasNextPage: false };
+    totalCount = result.first.totalCount;
+  } else {
+    const cursor = args.after != null ? { startingAfter: args.after } : {};
+    const result = await read(args.first ?? DEFAULT_PAGE_SIZE, query.orderBy, cursor);
+    records = result.records;
+    pageInfo = { hasPreviousPage: result.first.pageInfo.hasPreviousPage, hasNextPage: result.last.pageInfo.hasNextPage };
+    totalCount = result.first.totalCount;
+  }
+  const edges = edgesFor(records, query.order);
+  return {
+    edges,
+    pageInfo: { ...pageInfo, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    totalCount,
+  };
+}
+
+/** The id inside one of Twenty's cursors (§3: base64 of JSON holding the order values and `id`). */
+function cursorId(cursor: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { id?: unknown };
+    if (typeof decoded?.id === 'string') return decoded.id;
+  } catch {
+    // fall through
+  }
+  throw new BadUserInputError('Invalid cursor.', { cursor });
+}
+
+/**
+ * A page cut in memory from a complete, ordered list (nested connections; filtered roots with a
+ * residual). Cursors are Twenty's, so they are interchangeable with those of root lists.
+ * `hasNextPage`/`hasPreviousPage` say whether records exist beyond the page on either side.
+ */
+export function sliceConnection(
+  records: TwentyRecord[],
+  args: ConnectionArgs,
+  order: OrderItem[],
+  defaultSize = MAX_PAGE_SIZE,
+): Connection {
+  checkPaging(args);
+  const indexOf = (cursor: string) => {
+    const id = cursorId(cursor);
+    const index = records.findIndex((record) => record.id === id);
+    if (index < 0) throw new BadUserInputError('The cursor does not point into this list.', { cursor });
+    return index;
+  };
+  let start = args.after != null ? indexOf(args.after) + 1 : 0;
+  let end = args.before != null ? indexOf(args.before) : records.length;
+  if (args.last != null) start = Math.max(start, end - args.last);
+  else end = Math.min(end, start + (args.first ?? defaultSize));
+  const edges = edgesFor(records.slice(start, end), order);
+  return {
+    edges,
+    pageInfo: {
+      hasPreviousPage: start > 0,
+      hasNextPage: end < records.length,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: records.length,
+  };
+}

@@ -1,0 +1,31 @@
+import type { Resolvers } from '../generated/graphql.js';
+import { mutationResolvers } from './mutations/index.js';
+import { Company } from './company.js';
+import { FullName, Money } from './composite.js';
+import { Note, NoteTarget } from './note.js';
+import { Opportunity } from './opportunity.js';
+import { Person } from './person.js';
+import { Query } from './query.js';
+import { BigIntScalar, DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
+import { Task, TaskTarget } from './task.js';
+import { WorkspaceMember } from './workspace-member.js';
+
+/** Every resolver of the schema; types without an entry use graphql-js's default field resolvers. */
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Date: DateScalar,
+  BigInt: BigIntScalar,
+  JSON: JSONScalar,
+  Query,
+  Mutation: mutationResolvers,
+  Company,
+  Person,
+  Opportunity,
+  Note,
+  NoteTarget,
+  Task,
+  TaskTarget,
+  WorkspaceMember,
+  Money,
+  FullName,
+};
