@@ -14,7 +14,8 @@ export { NO_QUERY, type RecordQuery } from './batch.js';
  *   `pointOfContactId`, `targetCompanyId`, …) equals each parent id, paged until complete.
  * - `matchingIds(object, query)`: per id, the record if it matches `query`, else null (a filtered
  *   relation reached through targets).
- * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`.
+ * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`;
+ * `invalidate(object)` drops every relation and filtered loader of an object after a write.
  */
 export function createLoaders(client: TwentyClient) {
   const byIdLoaders = new Map<ObjectPlural, DataLoader<string, TwentyRecord | null>>();
@@ -77,5 +78,17 @@ export function createLoaders(client: TwentyClient) {
     return loader;
   }
 
-  return { byId, byForeignKey, matchingIds, prime };
+  /**
+   * After a write to `object`: its relation and filtered loaders (whatever their query) are
+   * dropped, so later reads in the request fetch again. By-id entries stay; writers clear and
+   * prime those themselves.
+   */
+  function invalidate(object: ObjectPlural): void {
+    const prefix = `${object}\u0000`;
+    for (const map of [fkLoaders, queryLoaders] as Array<Map<string, unknown>>) {
+      for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+    }
+  }
+
+  return { byId, byForeignKey, matchingIds, prime, invalidate };
 }
