@@ -1,0 +1,134 @@
+/**
+ * The checked, normalised form of a GraphQL filter input, and its exact meaning on a record.
+ *
+ * `evaluate` is the reference semantics the filter string must reproduce: SQL's three-valued
+ * logic (a comparison with a missing value is unknown, `not(unknown)` is unknown, only `true`
+ * selects), case-sensitive `eq`/`in`/ranges and case-insensitive `contains`/`startsWith`/
+ * `endsWith`, as Postgres `=`, `IN`, `<` and `ILIKE` behave (§4).
+ */
+import type { TwentyRecord } from './types.js';
+import type { ValueKind } from './filter-values.js';
+
+export type Operator = 'eq' | 'neq' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'startsWith' | 'endsWith' | 'isNull';
+export type Scalar = string | number | boolean;
+
+export type Condition =
+  | { type: 'and' | 'or'; children: Condition[] }
+  | { type: 'not'; child: Condition }
+  | { type: 'leaf'; path: string[]; kind: ValueKind; op: Exclude<Operator, 'in' | 'isNull'>; value: Scalar }
+  | { type: 'leaf'; path: string[]; kind: ValueKind; op: 'in'; value: Scalar[] }
+  | { type: 'leaf'; path: string[]; kind: ValueKind; op: 'isNull'; value: boolean };
+
+export type Leaf = Extract<Condition, { type: 'leaf' }>;
+
+/** SQL truth value: true, false, or null for unknown. */
+type Truth = boolean | null;
+
+export function evaluate(condition: Condition, record: TwentyRecord): Truth {
+  switch (condition.type) {
+    case 'and': {
+      let result: Truth = true;
+      for (const child of condition.children) {
+        const t = evaluate(child, record);
+        if (t === false) return false;
+        if (t === null) result = null;
+      }
+      return result;
+    }
+    case 'or': {
+      let result: Truth = false;
+      for (const child of condition.children) {
+        const t = evaluate(child, record);
+        if (t === true) return true;
+        if (t === null) result = null;
+      }
+      return result;
+    }
+    case 'not': {
+      const t = evaluate(condition.child, record);
+      return t === null ? null : !t;
+    }
+    case 'leaf':
+      return evaluateLeaf(condition, record);
+  }
+}
+
+function valueAt(record: TwentyRecord, path: string[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function evaluateLeaf(leaf: Leaf, record: TwentyRecord): Truth {
+  const actual = valueAt(record, leaf.path);
+  const missing = actual === null || actual === undefined;
+  if (leaf.op === 'isNull') return missing === leaf.value;
+  if (missing) return null;
+  switch (leaf.op) {
+    case 'eq':
+      return compare(leaf.kind, actual, leaf.value) === 0;
+    case 'neq':
+      return compare(leaf.kind, actual, leaf.value) !== 0;
+    case 'gt':
+      return compare(leaf.kind, actual, leaf.value) > 0;
+    case 'gte':
+      return compare(leaf.kind, actual, leaf.value) >= 0;
+    case 'lt':
+      return compare(leaf.kind, actual, leaf.value) < 0;
+    case 'lte':
+      return compare(leaf.kind, actual, leaf.value) <= 0;
+    case 'in':
+      return leaf.value.some((item) => compare(leaf.kind, actual, item) === 0);
+    case 'contains':
+      return String(actual).toLowerCase().includes(String(leaf.value).toLowerCase());
+    case 'startsWith':
+      return String(actual).toLowerCase().startsWith(String(leaf.value).toLowerCase());
+    case 'endsWith':
+      return String(actual).toLowerCase().endsWith(String(leaf.value).toLowerCase());
+  }
+}
+
+const INTEGER = /^-?\d+$/;
+
+/** Three-way comparison by kind; strings by UTF-16 code unit (SQLite BINARY, Postgres "C"). */
+function compare(kind: ValueKind, actual: unknown, expected: Scalar): number {
+  switch (kind) {
+    case 'number': {
+      const a = String(actual);
+      const b = String(expected);
+      if (INTEGER.test(a) && INTEGER.test(b)) {
+        const x = BigInt(a);
+        const y = BigInt(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      return sign(Number(a) - Number(b));
+    }
+    case 'boolean':
+      return actual === expected ? 0 : actual === true ? 1 : -1;
+    case 'datetime':
+      return sign(Date.parse(String(actual)) - Date.parse(String(expected)));
+    case 'id':
+      return codeUnitCompare(String(actual).toLowerCase(), String(expected).toLowerCase());
+    default:
+      return codeUnitCompare(String(actual), String(expected));
+  }
+}
+
+const sign = (n: number): number => (Number.isNaN(n) ? NaN : n < 0 ? -1 : n > 0 ? 1 : 0);
+const codeUnitCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Does the condition name this top-level field anywhere (Twenty: `deletedAt` widens to soft-deleted rows, §4)? */
+export function mentionsField(condition: Condition, field: string): boolean {
+  switch (condition.type) {
+    case 'and':
+    case 'or':
+      return condition.children.some((c) => mentionsField(c, field));
+    case 'not':
+      return mentionsField(condition.child, field);
+    case 'leaf':
+      return condition.path[0] === field;
+  }
+}
