@@ -66,6 +66,8 @@ function evaluateLeaf(leaf: Leaf, record: TwentyRecord): Truth {
   const actual = valueAt(record, leaf.path);
   const missing = actual === null || actual === undefined;
   if (leaf.op === 'isNull') return missing === leaf.value;
+  // No value is in an empty list, not even a missing one (the string sent matches nothing).
+  if (leaf.op === 'in' && leaf.value.length === 0) return false;
   if (missing) return null;
   switch (leaf.op) {
     case 'eq':
