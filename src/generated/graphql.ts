@@ -66,6 +66,17 @@ export type AddressFilter = {
   addressStreet2?: InputMaybe<StringFilter>;
 };
 
+export type AddressInput = {
+  addressCity?: InputMaybe<Scalars['String']['input']>;
+  addressCountry?: InputMaybe<Scalars['String']['input']>;
+  addressLat?: InputMaybe<Scalars['Float']['input']>;
+  addressLng?: InputMaybe<Scalars['Float']['input']>;
+  addressPostcode?: InputMaybe<Scalars['String']['input']>;
+  addressState?: InputMaybe<Scalars['String']['input']>;
+  addressStreet1?: InputMaybe<Scalars['String']['input']>;
+  addressStreet2?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type BigIntFilter = {
   eq?: InputMaybe<Scalars['BigInt']['input']>;
   gt?: InputMaybe<Scalars['BigInt']['input']>;
@@ -215,6 +226,74 @@ export type CompanyOrderField =
   | 'POSITION'
   | 'UPDATED_AT';
 
+export type CreateCompanyInput = {
+  accountOwnerId?: InputMaybe<Scalars['ID']['input']>;
+  address?: InputMaybe<AddressInput>;
+  annualRecurringRevenue?: InputMaybe<MoneyInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  domainName?: InputMaybe<LinksInput>;
+  employees?: InputMaybe<Scalars['Int']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  idealCustomerProfile?: InputMaybe<Scalars['Boolean']['input']>;
+  linkedinLink?: InputMaybe<LinksInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  xLink?: InputMaybe<LinksInput>;
+};
+
+export type CreateNoteInput = {
+  bodyV2?: InputMaybe<RichTextInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  /** Records to link the new note to (one note target each). */
+  targets?: InputMaybe<Array<TargetInput>>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateOpportunityInput = {
+  amount?: InputMaybe<MoneyInput>;
+  closeDate?: InputMaybe<Scalars['DateTime']['input']>;
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  pointOfContactId?: InputMaybe<Scalars['ID']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  /** One of the workspace's stage option values (see `Opportunity.stageInfo`); Twenty's default is `NEW`. */
+  stage?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreatePersonInput = {
+  avatarUrl?: InputMaybe<Scalars['String']['input']>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  emails?: InputMaybe<EmailsInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  jobTitle?: InputMaybe<Scalars['String']['input']>;
+  linkedinLink?: InputMaybe<LinksInput>;
+  name?: InputMaybe<FullNameInput>;
+  phones?: InputMaybe<PhonesInput>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  xLink?: InputMaybe<LinksInput>;
+};
+
+export type CreateTaskInput = {
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  bodyV2?: InputMaybe<RichTextInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  /** One of the workspace's status option values (see `Task.statusInfo`); Twenty's default is `TODO`. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** Records to link the new task to (one task target each). */
+  targets?: InputMaybe<Array<TargetInput>>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type DateTimeFilter = {
   eq?: InputMaybe<Scalars['DateTime']['input']>;
   gt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -235,6 +314,11 @@ export type Emails = {
 
 export type EmailsFilter = {
   primaryEmail?: InputMaybe<StringFilter>;
+};
+
+export type EmailsInput = {
+  additionalEmails?: InputMaybe<Array<Scalars['String']['input']>>;
+  primaryEmail?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type FloatFilter = {
@@ -262,6 +346,11 @@ export type FullNameFilter = {
   lastName?: InputMaybe<StringFilter>;
 };
 
+export type FullNameInput = {
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  lastName?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type IdFilter = {
   eq?: InputMaybe<Scalars['ID']['input']>;
   in?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -286,6 +375,11 @@ export type Link = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+export type LinkInput = {
+  label?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Twenty's LINKS composite. */
 export type Links = {
   __typename?: 'Links';
@@ -297,6 +391,12 @@ export type Links = {
 export type LinksFilter = {
   primaryLinkLabel?: InputMaybe<StringFilter>;
   primaryLinkUrl?: InputMaybe<StringFilter>;
+};
+
+export type LinksInput = {
+  primaryLinkLabel?: InputMaybe<Scalars['String']['input']>;
+  primaryLinkUrl?: InputMaybe<Scalars['String']['input']>;
+  secondaryLinks?: InputMaybe<Array<LinkInput>>;
 };
 
 /** A currency amount (Twenty's CURRENCY composite). */
@@ -313,6 +413,429 @@ export type Money = {
 export type MoneyFilter = {
   amountMicros?: InputMaybe<BigIntFilter>;
   currencyCode?: InputMaybe<StringFilter>;
+};
+
+/** Give `amountMicros` or `amount` (units, converted to micros); both only if they agree. */
+export type MoneyInput = {
+  amount?: InputMaybe<Scalars['Float']['input']>;
+  amountMicros?: InputMaybe<Scalars['BigInt']['input']>;
+  currencyCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  createCompanies: Array<Company>;
+  createCompany: Company;
+  createNote: Note;
+  createNotes: Array<Note>;
+  createOpportunities: Array<Opportunity>;
+  createOpportunity: Opportunity;
+  createPeople: Array<Person>;
+  createPerson: Person;
+  createTask: Task;
+  createTasks: Array<Task>;
+  /** Soft delete: returns the company with `deletedAt` set. */
+  deleteCompany: Company;
+  /** Soft delete: returns the note with `deletedAt` set. */
+  deleteNote: Note;
+  /** Soft delete: returns the opportunity with `deletedAt` set. */
+  deleteOpportunity: Opportunity;
+  /** Soft delete: returns the person with `deletedAt` set. */
+  deletePerson: Person;
+  /** Soft delete: returns the task with `deletedAt` set. */
+  deleteTask: Task;
+  /** Hard delete: the company is gone for good. Returns its id. */
+  destroyCompany: Scalars['ID']['output'];
+  /** Hard delete: the note is gone for good. Returns its id. */
+  destroyNote: Scalars['ID']['output'];
+  /** Hard delete: the opportunity is gone for good. Returns its id. */
+  destroyOpportunity: Scalars['ID']['output'];
+  /** Hard delete: the person is gone for good. Returns its id. */
+  destroyPerson: Scalars['ID']['output'];
+  /** Hard delete: the task is gone for good. Returns its id. */
+  destroyTask: Scalars['ID']['output'];
+  restoreCompany: Company;
+  restoreNote: Note;
+  restoreOpportunity: Opportunity;
+  restorePerson: Person;
+  restoreTask: Task;
+  updateCompany: Company;
+  updateNote: Note;
+  updateOpportunity: Opportunity;
+  updatePerson: Person;
+  updateTask: Task;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateCompaniesArgs = {
+  inputs: Array<CreateCompanyInput>;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateCompanyArgs = {
+  input: CreateCompanyInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateNoteArgs = {
+  input: CreateNoteInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateNotesArgs = {
+  inputs: Array<CreateNoteInput>;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateOpportunitiesArgs = {
+  inputs: Array<CreateOpportunityInput>;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateOpportunityArgs = {
+  input: CreateOpportunityInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreatePeopleArgs = {
+  inputs: Array<CreatePersonInput>;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreatePersonArgs = {
+  input: CreatePersonInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateTaskArgs = {
+  input: CreateTaskInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationCreateTasksArgs = {
+  inputs: Array<CreateTaskInput>;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDeleteCompanyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDeleteNoteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDeleteOpportunityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDeletePersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDeleteTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDestroyCompanyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDestroyNoteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDestroyOpportunityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDestroyPersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationDestroyTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationRestoreCompanyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationRestoreNoteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationRestoreOpportunityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationRestorePersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationRestoreTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationUpdateCompanyArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCompanyInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationUpdateNoteArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateNoteInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationUpdateOpportunityArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateOpportunityInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationUpdatePersonArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdatePersonInput;
+};
+
+
+/**
+ * Writes. `deleteX` is a soft delete (the record gets `deletedAt` and can be brought back with
+ * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
+ * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
+ * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
+ * against the workspace's options before anything is written.
+ */
+export type MutationUpdateTaskArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTaskInput;
 };
 
 /** A note (twenty-rest.md §10), linked to companies, people and opportunities through its targets. */
@@ -618,6 +1141,12 @@ export type Phone = {
   number?: Maybe<Scalars['String']['output']>;
 };
 
+export type PhoneInput = {
+  callingCode?: InputMaybe<Scalars['String']['input']>;
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  number?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Twenty's PHONES composite. */
 export type Phones = {
   __typename?: 'Phones';
@@ -631,6 +1160,13 @@ export type PhonesFilter = {
   primaryPhoneCallingCode?: InputMaybe<StringFilter>;
   primaryPhoneCountryCode?: InputMaybe<StringFilter>;
   primaryPhoneNumber?: InputMaybe<StringFilter>;
+};
+
+export type PhonesInput = {
+  additionalPhones?: InputMaybe<Array<PhoneInput>>;
+  primaryPhoneCallingCode?: InputMaybe<Scalars['String']['input']>;
+  primaryPhoneCountryCode?: InputMaybe<Scalars['String']['input']>;
+  primaryPhoneNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -816,6 +1352,12 @@ export type RichTextFilter = {
   markdown?: InputMaybe<StringFilter>;
 };
 
+export type RichTextInput = {
+  /** BlockNote JSON, as a string. */
+  blocknote?: InputMaybe<Scalars['String']['input']>;
+  markdown?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** For SELECT fields such as `stage` and `status`: compares option values. */
 export type SelectFilter = {
   eq?: InputMaybe<Scalars['String']['input']>;
@@ -855,6 +1397,13 @@ export type StringFilter = {
   lte?: InputMaybe<Scalars['String']['input']>;
   neq?: InputMaybe<Scalars['String']['input']>;
   startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A record a new note or task is linked to: set exactly one id. */
+export type TargetInput = {
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  opportunityId?: InputMaybe<Scalars['ID']['input']>;
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** A task (twenty-rest.md §10), linked to companies, people and opportunities through its targets. */
@@ -940,6 +1489,63 @@ export type TaskTarget = {
   person?: Maybe<Person>;
   personId?: Maybe<Scalars['ID']['output']>;
   taskId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type UpdateCompanyInput = {
+  accountOwnerId?: InputMaybe<Scalars['ID']['input']>;
+  address?: InputMaybe<AddressInput>;
+  annualRecurringRevenue?: InputMaybe<MoneyInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  domainName?: InputMaybe<LinksInput>;
+  employees?: InputMaybe<Scalars['Int']['input']>;
+  idealCustomerProfile?: InputMaybe<Scalars['Boolean']['input']>;
+  linkedinLink?: InputMaybe<LinksInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  xLink?: InputMaybe<LinksInput>;
+};
+
+export type UpdateNoteInput = {
+  bodyV2?: InputMaybe<RichTextInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateOpportunityInput = {
+  amount?: InputMaybe<MoneyInput>;
+  closeDate?: InputMaybe<Scalars['DateTime']['input']>;
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  pointOfContactId?: InputMaybe<Scalars['ID']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  stage?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdatePersonInput = {
+  avatarUrl?: InputMaybe<Scalars['String']['input']>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  emails?: InputMaybe<EmailsInput>;
+  jobTitle?: InputMaybe<Scalars['String']['input']>;
+  linkedinLink?: InputMaybe<LinksInput>;
+  name?: InputMaybe<FullNameInput>;
+  phones?: InputMaybe<PhonesInput>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  xLink?: InputMaybe<LinksInput>;
+};
+
+export type UpdateTaskInput = {
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  bodyV2?: InputMaybe<RichTextInput>;
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  position?: InputMaybe<Scalars['Float']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A member of the workspace (twenty-rest.md §10): account owners, opportunity owners, task assignees. */
@@ -1114,6 +1720,7 @@ export type ResolversTypes = ResolversObject<{
   ActorFilter: ActorFilter;
   Address: ResolverTypeWrapper<CompositeValue>;
   AddressFilter: AddressFilter;
+  AddressInput: AddressInput;
   BigInt: ResolverTypeWrapper<Scalars['BigInt']['output']>;
   BigIntFilter: BigIntFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1124,25 +1731,36 @@ export type ResolversTypes = ResolversObject<{
   CompanyFilter: CompanyFilter;
   CompanyOrderBy: CompanyOrderBy;
   CompanyOrderField: CompanyOrderField;
+  CreateCompanyInput: CreateCompanyInput;
+  CreateNoteInput: CreateNoteInput;
+  CreateOpportunityInput: CreateOpportunityInput;
+  CreatePersonInput: CreatePersonInput;
+  CreateTaskInput: CreateTaskInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeFilter: DateTimeFilter;
   Emails: ResolverTypeWrapper<CompositeValue>;
   EmailsFilter: EmailsFilter;
+  EmailsInput: EmailsInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatFilter: FloatFilter;
   FullName: ResolverTypeWrapper<CompositeValue>;
   FullNameFilter: FullNameFilter;
+  FullNameInput: FullNameInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IDFilter: IdFilter;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IntFilter: IntFilter;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Link: ResolverTypeWrapper<CompositeValue>;
+  LinkInput: LinkInput;
   Links: ResolverTypeWrapper<CompositeValue>;
   LinksFilter: LinksFilter;
+  LinksInput: LinksInput;
   Money: ResolverTypeWrapper<CompositeValue>;
   MoneyFilter: MoneyFilter;
+  MoneyInput: MoneyInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Note: ResolverTypeWrapper<TwentyRecord>;
   NoteConnection: ResolverTypeWrapper<Omit<NoteConnection, 'edges'> & { edges: Array<ResolversTypes['NoteEdge']> }>;
   NoteEdge: ResolverTypeWrapper<Omit<NoteEdge, 'node'> & { node: ResolversTypes['Note'] }>;
@@ -1164,16 +1782,20 @@ export type ResolversTypes = ResolversObject<{
   PersonOrderBy: PersonOrderBy;
   PersonOrderField: PersonOrderField;
   Phone: ResolverTypeWrapper<CompositeValue>;
+  PhoneInput: PhoneInput;
   Phones: ResolverTypeWrapper<CompositeValue>;
   PhonesFilter: PhonesFilter;
+  PhonesInput: PhonesInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RichText: ResolverTypeWrapper<CompositeValue>;
   RichTextFilter: RichTextFilter;
+  RichTextInput: RichTextInput;
   SelectFilter: SelectFilter;
   SelectOptionInfo: ResolverTypeWrapper<SelectOptionInfo>;
   SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
+  TargetInput: TargetInput;
   Task: ResolverTypeWrapper<TwentyRecord>;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
@@ -1181,6 +1803,11 @@ export type ResolversTypes = ResolversObject<{
   TaskOrderBy: TaskOrderBy;
   TaskOrderField: TaskOrderField;
   TaskTarget: ResolverTypeWrapper<TwentyRecord>;
+  UpdateCompanyInput: UpdateCompanyInput;
+  UpdateNoteInput: UpdateNoteInput;
+  UpdateOpportunityInput: UpdateOpportunityInput;
+  UpdatePersonInput: UpdatePersonInput;
+  UpdateTaskInput: UpdateTaskInput;
   WorkspaceMember: ResolverTypeWrapper<TwentyRecord>;
   WorkspaceMemberConnection: ResolverTypeWrapper<Omit<WorkspaceMemberConnection, 'edges'> & { edges: Array<ResolversTypes['WorkspaceMemberEdge']> }>;
   WorkspaceMemberEdge: ResolverTypeWrapper<Omit<WorkspaceMemberEdge, 'node'> & { node: ResolversTypes['WorkspaceMember'] }>;
@@ -1195,6 +1822,7 @@ export type ResolversParentTypes = ResolversObject<{
   ActorFilter: ActorFilter;
   Address: CompositeValue;
   AddressFilter: AddressFilter;
+  AddressInput: AddressInput;
   BigInt: Scalars['BigInt']['output'];
   BigIntFilter: BigIntFilter;
   Boolean: Scalars['Boolean']['output'];
@@ -1204,25 +1832,36 @@ export type ResolversParentTypes = ResolversObject<{
   CompanyEdge: Omit<CompanyEdge, 'node'> & { node: ResolversParentTypes['Company'] };
   CompanyFilter: CompanyFilter;
   CompanyOrderBy: CompanyOrderBy;
+  CreateCompanyInput: CreateCompanyInput;
+  CreateNoteInput: CreateNoteInput;
+  CreateOpportunityInput: CreateOpportunityInput;
+  CreatePersonInput: CreatePersonInput;
+  CreateTaskInput: CreateTaskInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
   Emails: CompositeValue;
   EmailsFilter: EmailsFilter;
+  EmailsInput: EmailsInput;
   Float: Scalars['Float']['output'];
   FloatFilter: FloatFilter;
   FullName: CompositeValue;
   FullNameFilter: FullNameFilter;
+  FullNameInput: FullNameInput;
   ID: Scalars['ID']['output'];
   IDFilter: IdFilter;
   Int: Scalars['Int']['output'];
   IntFilter: IntFilter;
   JSON: Scalars['JSON']['output'];
   Link: CompositeValue;
+  LinkInput: LinkInput;
   Links: CompositeValue;
   LinksFilter: LinksFilter;
+  LinksInput: LinksInput;
   Money: CompositeValue;
   MoneyFilter: MoneyFilter;
+  MoneyInput: MoneyInput;
+  Mutation: Record<PropertyKey, never>;
   Note: TwentyRecord;
   NoteConnection: Omit<NoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['NoteEdge']> };
   NoteEdge: Omit<NoteEdge, 'node'> & { node: ResolversParentTypes['Note'] };
@@ -1241,21 +1880,30 @@ export type ResolversParentTypes = ResolversObject<{
   PersonFilter: PersonFilter;
   PersonOrderBy: PersonOrderBy;
   Phone: CompositeValue;
+  PhoneInput: PhoneInput;
   Phones: CompositeValue;
   PhonesFilter: PhonesFilter;
+  PhonesInput: PhonesInput;
   Query: Record<PropertyKey, never>;
   RichText: CompositeValue;
   RichTextFilter: RichTextFilter;
+  RichTextInput: RichTextInput;
   SelectFilter: SelectFilter;
   SelectOptionInfo: SelectOptionInfo;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
+  TargetInput: TargetInput;
   Task: TwentyRecord;
   TaskConnection: Omit<TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskOrderBy: TaskOrderBy;
   TaskTarget: TwentyRecord;
+  UpdateCompanyInput: UpdateCompanyInput;
+  UpdateNoteInput: UpdateNoteInput;
+  UpdateOpportunityInput: UpdateOpportunityInput;
+  UpdatePersonInput: UpdatePersonInput;
+  UpdateTaskInput: UpdateTaskInput;
   WorkspaceMember: TwentyRecord;
   WorkspaceMemberConnection: Omit<WorkspaceMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkspaceMemberEdge']> };
   WorkspaceMemberEdge: Omit<WorkspaceMemberEdge, 'node'> & { node: ResolversParentTypes['WorkspaceMember'] };
@@ -1358,6 +2006,39 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
   amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   amountMicros?: Resolver<Maybe<ResolversTypes['BigInt']>, ParentType, ContextType>;
   currencyCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createCompanies?: Resolver<Array<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationCreateCompaniesArgs, 'inputs'>>;
+  createCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationCreateCompanyArgs, 'input'>>;
+  createNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationCreateNoteArgs, 'input'>>;
+  createNotes?: Resolver<Array<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationCreateNotesArgs, 'inputs'>>;
+  createOpportunities?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationCreateOpportunitiesArgs, 'inputs'>>;
+  createOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
+  createPeople?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationCreatePeopleArgs, 'inputs'>>;
+  createPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationCreatePersonArgs, 'input'>>;
+  createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
+  createTasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationCreateTasksArgs, 'inputs'>>;
+  deleteCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationDeleteCompanyArgs, 'id'>>;
+  deleteNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationDeleteNoteArgs, 'id'>>;
+  deleteOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationDeleteOpportunityArgs, 'id'>>;
+  deletePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
+  deleteTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'id'>>;
+  destroyCompany?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyCompanyArgs, 'id'>>;
+  destroyNote?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyNoteArgs, 'id'>>;
+  destroyOpportunity?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyOpportunityArgs, 'id'>>;
+  destroyPerson?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyPersonArgs, 'id'>>;
+  destroyTask?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyTaskArgs, 'id'>>;
+  restoreCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationRestoreCompanyArgs, 'id'>>;
+  restoreNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationRestoreNoteArgs, 'id'>>;
+  restoreOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'id'>>;
+  restorePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRestorePersonArgs, 'id'>>;
+  restoreTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationRestoreTaskArgs, 'id'>>;
+  updateCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationUpdateCompanyArgs, 'id' | 'input'>>;
+  updateNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationUpdateNoteArgs, 'id' | 'input'>>;
+  updateOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'id' | 'input'>>;
+  updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input'>>;
+  updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
 }>;
 
 export type NoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Note'] = ResolversParentTypes['Note']> = ResolversObject<{
@@ -1596,6 +2277,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Link?: LinkResolvers<ContextType>;
   Links?: LinksResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Note?: NoteResolvers<ContextType>;
   NoteConnection?: NoteConnectionResolvers<ContextType>;
   NoteEdge?: NoteEdgeResolvers<ContextType>;

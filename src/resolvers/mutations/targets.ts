@@ -28,5 +28,5 @@ export async function createTargets(
   );
   if (bodies.length === 0) return;
   await ctx.client.createMany(spec.object, bodies);
-  forgetRelations(ctx, spec.object, [spec.parentKey, names.company, names.person, names.opportunity]);
+  forgetRelations(ctx, spec.object);
 }
