@@ -1,0 +1,230 @@
+/**
+ * Turns a parsed filter into a parameterised SQL condition (never spliced text). Values are typed
+ * by field type after the string parse (twenty-rest.md §4, last bullet), and each comparator does
+ * what Twenty's `computeWhereConditionParts` does in Postgres:
+ * - `like`/`ilike`: the value is the whole pattern (`%`, `_`, backslash escape), ilike ignores case;
+ * - `startsWith`/`endsWith`: literal, case-sensitive prefix/suffix (`^@`, `RIGHT(…)`);
+ * - text null-equivalence: `''` and NULL are the same for `eq`, `neq`, `is NULL`, `like` on text.
+ */
+import { type Comparator, type FilterNode } from './filter-parse.js';
+import { badRequest, isUuid } from './http-error.js';
+import { type ColumnDef, type ObjectDef, type ObjectRegistry, columnFor } from './objects.js';
+import { isCompositeType } from './composites.js';
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+interface Ctx {
+  registry: ObjectRegistry;
+  ws: string;
+  objectName: string;
+}
+
+const q = (identifier: string): string => `"${identifier}"`;
+
+/** Text columns whose '' Twenty treats as NULL in filters (findPostgresDefaultNullEquivalentValue). */
+function isNullEquivalentText(col: ColumnDef): boolean {
+  if (col.kind !== 'TEXT') return false;
+  if (col.field.type === 'RICH_TEXT_V2') return false;
+  if (col.field.type === 'ACTOR') return col.sub?.name === 'name';
+  return true;
+}
+
+function fieldError(def: ObjectDef, path: string[]): Error {
+  return badRequest(`'filter' invalid. Field '${path.join('.')}' does not exist on object '${def.singular}'`);
+}
+
+/** Resolves a filter path to a column, possibly one many-to-one hop away (§4). */
+function resolvePath(
+  def: ObjectDef,
+  path: string[],
+  ctx: Ctx,
+): { col: ColumnDef; hop?: { fkColumn: string; target: ObjectDef } } {
+  const [head, ...rest] = path;
+  const field = def.fieldsByName.get(head);
+  if (field) {
+    if (rest.length > 1) throw fieldError(def, path);
+    const col = columnFor(def, field, rest[0]);
+    if (!col) {
+      if (isCompositeType(field.type) && rest.length === 0) {
+        throw badRequest(`'filter' invalid. Composite field '${head}' needs a sub-field, eg: ${head}.${subExample(def, head)}`);
+      }
+      throw fieldError(def, path);
+    }
+    return { col };
+  }
+  const relation = def.manyToOne.find((r) => r.name === head);
+  if (relation && rest.length >= 1 && rest.length <= 2) {
+    const target = ctx.registry.get(relation.target)!;
+    const targetField = target.fieldsByName.get(rest[0]);
+    const col = targetField ? columnFor(target, targetField, rest[1]) : undefined;
+    if (!col) throw fieldError(def, path);
+    const fkColumn = def.fieldsByName.get(relation.fk)!.column;
+    return { col, hop: { fkColumn, target } };
+  }
+  throw fieldError(def, path);
+}
+
+function subExample(def: ObjectDef, field: string): string {
+  const col = def.columns.find((c) => c.field.name === field && c.sub);
+  return col?.sub?.name ?? 'subField';
+}
+
+/** Converts one string value to the column's type, as Twenty's common layer does. */
+function typeValue(col: ColumnDef, value: string, comparator: Comparator): unknown {
+  if (comparator === 'like' || comparator === 'ilike' || comparator === 'startsWith' || comparator === 'endsWith') {
+    return value;
+  }
+  switch (col.kind) {
+    case 'NUMBER': {
+      const n = parseFloat(value);
+      if (Number.isNaN(n)) throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      return n;
+    }
+    case 'NUMERIC': {
+      const n = parseInt(value, 10);
+      if (Number.isNaN(n)) throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      return n;
+    }
+    case 'BOOLEAN':
+      return value.toLowerCase() === 'true' ? 1 : 0;
+    case 'UUID':
+      if (!isUuid(value)) throw badRequest(`invalid input syntax for type uuid: "${value}"`);
+      return value.toLowerCase();
+    case 'DATE_TIME': {
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) throw badRequest(`invalid input syntax for type timestamp with time zone: "${value}"`);
+      return date.toISOString();
+    }
+    case 'SELECT': {
+      const options = col.field.options ?? [];
+      if (!options.some((o) => o.value === value)) {
+        throw badRequest(
+          `Invalid value '${value}' for field '${col.field.name}'. Allowed values: ${options.map((o) => o.value).join(', ')}`,
+        );
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+function leafSql(def: ObjectDef, node: Extract<FilterNode, { kind: 'leaf' }>, ctx: Ctx, alias: string): SqlCondition {
+  const { col, hop } = resolvePath(def, node.path, ctx);
+  if (hop) {
+    const inner = comparison(col, node, `${alias}h`);
+    return {
+      sql: `${alias}.${q(hop.fkColumn)} IN (SELECT ${alias}h."id" FROM ${q(hop.target.plural)} ${alias}h WHERE ${alias}h."ws" = ? AND ${alias}h."deletedAt" IS NULL AND (${inner.sql}))`,
+      params: [ctx.ws, ...inner.params],
+    };
+  }
+  return comparison(col, node, alias);
+}
+
+function comparison(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>, alias: string): SqlCondition {
+  const ref = `${alias}.${q(col.column)}`;
+  const { comparator } = node;
+  const nullEq = isNullEquivalentText(col);
+  if (comparator === 'in' || comparator === 'containsAny') {
+    const items = node.value as string[];
+    if (comparator === 'containsAny') {
+      if (col.kind !== 'RAW_JSON') throw badRequest(`'containsAny' is only valid on array fields, not '${col.column}'`);
+      return {
+        sql: `EXISTS (SELECT 1 FROM json_each(${ref}) WHERE json_each.value IN (${items.map(() => '?').join(',')}))`,
+        params: items,
+      };
+    }
+    return { sql: `${ref} IN (${items.map(() => '?').join(',')})`, params: items.map((v) => typeValue(col, v, comparator)) };
+  }
+  const raw = node.value as string;
+  switch (comparator) {
+    case 'is': {
+      if (raw !== 'NULL' && raw !== 'NOT_NULL') throw badRequest(`'filter' invalid for '${node.raw}'. 'is' accepts NULL or NOT_NULL`);
+      if (raw === 'NULL') return { sql: nullEq ? `(${ref} IS NULL OR ${ref} = '')` : `${ref} IS NULL`, params: [] };
+      return { sql: `${ref} IS NOT NULL`, params: [] };
+    }
+    case 'eq': {
+      const v = typeValue(col, raw, comparator);
+      if (nullEq && (raw === '' || raw === 'NULL')) return { sql: `(${ref} = ? OR ${ref} IS NULL)`, params: [v] };
+      return { sql: `${ref} = ?`, params: [v] };
+    }
+    case 'neq': {
+      const v = typeValue(col, raw, comparator);
+      if (nullEq && (raw === '' || raw === 'NULL')) return { sql: `(${ref} != ? AND ${ref} IS NOT NULL)`, params: [v] };
+      return { sql: `${ref} != ?`, params: [v] };
+    }
+    case 'gt':
+      return { sql: `${ref} > ?`, params: [typeValue(col, raw, comparator)] };
+    case 'gte':
+      return { sql: `${ref} >= ?`, params: [typeValue(col, raw, comparator)] };
+    case 'lt':
+      return { sql: `${ref} < ?`, params: [typeValue(col, raw, comparator)] };
+    case 'lte':
+      return { sql: `${ref} <= ?`, params: [typeValue(col, raw, comparator)] };
+    case 'like':
+    case 'ilike': {
+      checkLikePattern(raw);
+      const fn = comparator === 'like' ? 'pg_like' : 'pg_ilike';
+      if (nullEq && (raw === '' || raw === 'NULL')) return { sql: `(${fn}(${ref}, ?) OR ${ref} IS NULL)`, params: [raw] };
+      return { sql: `${fn}(${ref}, ?)`, params: [raw] };
+    }
+    case 'startsWith':
+      return { sql: `pg_starts_with(${ref}, ?)`, params: [raw] };
+    case 'endsWith':
+      return { sql: `pg_ends_with(${ref}, ?)`, params: [raw] };
+  }
+  throw badRequest(`Operator "${comparator}" is not supported`);
+}
+
+/** Postgres refuses a LIKE pattern ending in a lone escape character. */
+function checkLikePattern(pattern: string): void {
+  let escaped = false;
+  for (const c of pattern) escaped = !escaped && c === '\\';
+  if (escaped) throw badRequest('LIKE pattern must not end with escape character');
+}
+
+export function filterToSql(def: ObjectDef, node: FilterNode, ctx: Ctx, alias = 't'): SqlCondition {
+  switch (node.kind) {
+    case 'leaf':
+      return leafSql(def, node, ctx, alias);
+    case 'not': {
+      const inner = filterToSql(def, node.child, ctx, alias);
+      return { sql: `NOT (${inner.sql})`, params: inner.params };
+    }
+    default: {
+      const parts = node.children.map((c) => filterToSql(def, c, ctx, alias));
+      if (parts.length === 0) return { sql: node.kind === 'and' ? '1' : '0', params: [] };
+      const joiner = node.kind === 'and' ? ' AND ' : ' OR ';
+      return { sql: `(${parts.map((p) => `(${p.sql})`).join(joiner)})`, params: parts.flatMap((p) => p.params) };
+    }
+  }
+}
+
+/** Postgres LIKE semantics, registered as SQLite functions by the store. */
+const likeCache = new Map<string, RegExp>();
+export function likeToRegExp(pattern: string, insensitive: boolean): RegExp {
+  const key = (insensitive ? 'i:' : 's:') + pattern;
+  let re = likeCache.get(key);
+  if (!re) {
+    let source = '';
+    const chars = [...pattern];
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i];
+      if (c === '\\' && i + 1 < chars.length) source += escapeRe(chars[++i]);
+      else if (c === '%') source += '[\\s\\S]*';
+      else if (c === '_') source += '[\\s\\S]';
+      else source += escapeRe(c);
+    }
+    re = new RegExp(`^${source}$`, insensitive ? 'iu' : 'u');
+    if (likeCache.size > 5000) likeCache.clear();
+    likeCache.set(key, re);
+  }
+  return re;
+}
+const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Postgres' `::text` of a stored value, close enough for pattern matching. */
+export const pgText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

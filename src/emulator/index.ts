@@ -1,0 +1,124 @@
+/**
+ * A Twenty-compatible REST emulator (../shared/twenty-rest.md §1–§10) on node:http and SQLite.
+ * It imports nothing from the BFF: it stands in for a real Twenty server in tests, benchmarks
+ * and the embedded demo.
+ */
+import { type AddressInfo } from 'node:net';
+import { Controls, type EmulatorStats, type FaultKind, type FaultSpec, type RequestLogEntry } from './controls.js';
+import { openDb } from './db.js';
+import { buildObjects } from './objects.js';
+import { RateLimiter } from './rate-limit.js';
+import { RestHandler } from './rest-handler.js';
+import { seedIfEmpty } from './seed.js';
+import { createServer } from './server.js';
+import { Store } from './store.js';
+
+export type { EmulatorStats, FaultKind, FaultSpec, RequestLogEntry };
+
+export interface EmulatorOptions {
+  /** @default 0 (a random free port); the CLI defaults to 3001 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** A file (its directory is created) or ':memory:'. @default '.data/emulator.sqlite' */
+  dbFile?: string;
+  /** Demo size: people = 5x, opportunities = 2.5x, notes and tasks 1x. 0 = empty workspaces. @default 200 */
+  companies?: number;
+  /** PRNG seed of the demo data. @default 42 */
+  seed?: number;
+  /** Per-workspace token buckets (§9); false switches them off. @default Twenty's: 100/1000 ms and 100/60000 ms */
+  rateLimit?: false | { shortLimit?: number; shortTtlMs?: number; longLimit?: number; longTtlMs?: number };
+  /** Added latency per request, fixed or uniform in [min, max]. @default 0 */
+  latencyMs?: number | { min: number; max: number };
+  /** Serve the /_emulator/* control routes. @default true */
+  controls?: boolean;
+  /** Largest `limit` honoured (§3); 60 emulates older servers. @default 200 */
+  pageLimit?: number;
+  /** Older-server shapes: hasPreviousPage only when true, old target field names, old restore path, no groupBy. @default false */
+  legacy?: boolean;
+}
+
+export interface Emulator {
+  /** e.g. 'http://127.0.0.1:54321', no trailing slash. */
+  url: string;
+  keys: { acme: string; globex: string };
+  stats(): EmulatorStats;
+  /** Clears counters, log, pending faults and rate-limit buckets; keeps the data. */
+  reset(): void;
+  injectFault(fault: FaultSpec): void;
+  setLatency(latency: number | { min: number; max: number }): void;
+  setRateLimit(limit: EmulatorOptions['rateLimit']): void;
+  /** Stops the server (hung requests included) and closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEMO_KEYS = { acme: 'demo-acme-key', globex: 'demo-globex-key' } as const;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const companies = options.companies ?? 200;
+  const pageLimit = options.pageLimit ?? 200;
+  if (!Number.isInteger(companies) || companies < 0) throw new TypeError(`companies must be a non-negative integer, got ${companies}`);
+  if (!Number.isInteger(pageLimit) || pageLimit < 1) throw new TypeError(`pageLimit must be a positive integer, got ${pageLimit}`);
+  const legacy = options.legacy ?? false;
+
+  const registry = buildObjects({ legacy });
+  const db = openDb(options.dbFile ?? '.data/emulator.sqlite', registry);
+  try {
+    seedIfEmpty(db, registry, options.seed ?? 42, { companies });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const store = new Store(db, registry);
+  const controls = new Controls();
+  if (options.latencyMs !== undefined) controls.setLatency(options.latencyMs);
+  const rateLimiter = new RateLimiter(options.rateLimit);
+  let baseUrl = '';
+  const server = createServer({
+    registry,
+    rest: new RestHandler(store, registry, { pageLimit, legacy }),
+    controls,
+    rateLimiter,
+    keys: new Map(Object.entries(DEMO_KEYS).map(([ws, key]) => [key, ws])),
+    controlsEnabled: options.controls ?? true,
+    legacy,
+    baseUrl: () => baseUrl,
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error) => {
+    db.close();
+    throw error;
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    keys: { ...DEMO_KEYS },
+    stats: () => controls.stats(),
+    reset: () => {
+      controls.reset();
+      rateLimiter.reset();
+    },
+    injectFault: (fault) => controls.injectFault(fault),
+    setLatency: (latency) => controls.setLatency(latency),
+    setRateLimit: (limit) => rateLimiter.configure(limit),
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      })),
+  };
+}

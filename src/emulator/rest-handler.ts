@@ -1,0 +1,286 @@
+/**
+ * The `/rest/{plural}…` routes of twenty-rest.md §1–§7 for one authenticated workspace.
+ * Each handler returns the status and JSON body Twenty would send.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseFilter, type FilterNode } from './filter-parse.js';
+import { groupBy } from './group-by.js';
+import { HttpError, badRequest, notFound } from './http-error.js';
+import { type ObjectDef, type ObjectRegistry } from './objects.js';
+import { capitalize } from './composites.js';
+import { encodeCursor, parseOrderBy } from './order.js';
+import { parseRestPath, resolveObject } from './rest-path.js';
+import { type JsonRecord, type Row, serializeRow } from './serialize.js';
+import { type Store } from './store.js';
+import { type ColumnValues, toColumnValues } from './validate.js';
+
+export interface RestRequest {
+  method: string;
+  pathname: string;
+  query: URLSearchParams;
+  body: unknown;
+  ws: string;
+  /** The API key's display name, recorded in createdBy/updatedBy. */
+  actorName: string;
+}
+
+export interface RestResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface RestSettings {
+  pageLimit: number;
+  legacy: boolean;
+}
+
+/** §3: hard delete-many refuses more records than this. */
+const MAX_HARD_DELETE = 200;
+
+export class RestHandler {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ObjectRegistry,
+    private readonly settings: RestSettings,
+  ) {}
+
+  handle(req: RestRequest): RestResponse {
+    const method = req.method === 'PUT' ? 'PATCH' : req.method;
+    const path = parseRestPath(method, req.pathname, this.settings.legacy);
+    const def = resolveObject(this.registry, path.object);
+    const route = `${method} ${path.action}`;
+    if (def.readOnly && method !== 'GET') throw badRequest(`Object ${def.singular} is read-only through the REST API`);
+    switch (route) {
+      case 'GET collection':
+        return this.findMany(req, def);
+      case 'GET record':
+        return this.findOne(req, def, path.id!);
+      case 'POST collection':
+        return this.createOne(req, def);
+      case 'POST batch':
+        return this.createMany(req, def);
+      case 'PATCH record':
+        return this.updateOne(req, def, path.id!);
+      case 'PATCH collection':
+        return this.updateMany(req, def);
+      case 'DELETE record':
+        return this.deleteOne(req, def, path.id!);
+      case 'DELETE collection':
+        return this.deleteMany(req, def);
+      case 'PATCH restore':
+        return this.restore(req, def, path.id!);
+      case 'GET groupBy':
+        return this.groupBy(req, def);
+      case 'POST duplicates':
+        return { status: 200, body: { data: [] } };
+      default:
+        throw new HttpError(404, 'Not Found', `Cannot ${req.method} ${req.pathname}`);
+    }
+  }
+
+  private filter(req: RestRequest): FilterNode | null {
+    return parseFilter(req.query.getAll('filter'));
+  }
+
+  private limit(req: RestRequest, defaultLimit: number): number {
+    const values = req.query.getAll('limit');
+    if (values.length === 0 || values[0] === '') return defaultLimit;
+    const raw = values.join(',');
+    const limit = values.length === 1 ? +raw : NaN;
+    if (Number.isNaN(limit) || limit < 0) throw badRequest(`limit '${raw}' is invalid. Should be an integer`);
+    // §3: above the page limit it is silently clamped.
+    return Math.floor(Math.min(limit, this.settings.pageLimit));
+  }
+
+  private depth(req: RestRequest): 0 | 1 {
+    const raw = req.query.get('depth');
+    if (raw === null || raw === '') return 0;
+    const depth = +raw;
+    if (depth !== 0 && depth !== 1) throw badRequest(`'depth=${raw}' parameter invalid. Allowed values are 0, 1`);
+    return depth;
+  }
+
+  private single(req: RestRequest, name: string): string | undefined {
+    const values = req.query.getAll(name);
+    return values.length === 1 ? values[0] : undefined;
+  }
+
+  private output(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): JsonRecord[] {
+    const records = rows.map((row) => serializeRow(def, row));
+    if (depth === 1) this.store.attachRelations(ws, def, records);
+    return records;
+  }
+
+  private findMany(req: RestRequest, def: ObjectDef): RestResponse {
+    const limit = this.limit(req, 60);
+    const depth = this.depth(req);
+    const startingAfter = this.single(req, 'starting_after');
+    const endingBefore = this.single(req, 'ending_before');
+    if (startingAfter !== undefined && endingBefore !== undefined) {
+      throw badRequest(`'starting_after' and 'ending_before' cannot be used together`);
+    }
+    const order = parseOrderBy(def, req.query.getAll('order_by'));
+    const filter = this.filter(req);
+    const result = this.store.findMany(req.ws, def, { filter, order, limit, startingAfter, endingBefore });
+    const records = result.rows.map((row) => serializeRow(def, row));
+    const cursors = records.map((r) => encodeCursor(order, r));
+    if (depth === 1) this.store.attachRelations(req.ws, def, records);
+    // §3: forward, hasPreviousPage says a cursor was given; backward is the mirror image.
+    const backward = endingBefore !== undefined;
+    const hasNextPage = backward ? true : result.hasMore;
+    const hasPreviousPage = backward ? result.hasMore : startingAfter !== undefined;
+    const pageInfo: Record<string, unknown> = {
+      hasNextPage,
+      ...(this.settings.legacy && !hasPreviousPage ? {} : { hasPreviousPage }),
+      startCursor: cursors[0] ?? null,
+      endCursor: cursors[cursors.length - 1] ?? null,
+    };
+    return { status: 200, body: { data: { [def.plural]: records }, pageInfo, totalCount: result.totalCount } };
+  }
+
+  private findOne(req: RestRequest, def: ObjectDef, id: string): RestResponse {
+    const depth = this.depth(req);
+    const row = this.store.findById(req.ws, def, id);
+    if (!row) throw notFound();
+    return { status: 200, body: { data: { [def.singular]: this.output(req.ws, def, [row], depth)[0] } } };
+  }
+
+  private actor(req: RestRequest): Record<string, unknown> {
+    return { Source: 'API', WorkspaceMemberId: null, Name: req.actorName, Context: '{}' };
+  }
+
+  private stamp(req: RestRequest, prefix: 'createdBy' | 'updatedBy', values: ColumnValues): void {
+    for (const [k, v] of Object.entries(this.actor(req))) values[prefix + k] = v;
+  }
+
+  /** Validates one create body into full column values (defaults, id, position, timestamps, actor). */
+  private prepareCreate(req: RestRequest, def: ObjectDef, body: unknown, position: () => number): ColumnValues {
+    const values = toColumnValues(def, body, { defaults: true });
+    const now = new Date().toISOString();
+    values.id ??= randomUUID();
+    values.createdAt = now;
+    values.updatedAt = now;
+    values.deletedAt = null;
+    this.stamp(req, 'createdBy', values);
+    this.stamp(req, 'updatedBy', values);
+    if ('position' in values && (body as Record<string, unknown>).position === undefined) values.position = position();
+    return values;
+  }
+
+  private insertOrUpsert(req: RestRequest, def: ObjectDef, body: unknown, values: ColumnValues, upsert: boolean): string {
+    const id = values.id as string;
+    const existing = this.store.findById(req.ws, def, id, true);
+    if (existing) {
+      if (!upsert) throw badRequest(`A record with id '${id}' already exists`);
+      const patch = toColumnValues(def, body, { defaults: false });
+      patch.updatedAt = new Date().toISOString();
+      this.stamp(req, 'updatedBy', patch);
+      this.store.update(req.ws, def, id, patch);
+    } else {
+      this.store.insert(req.ws, def, values);
+    }
+    return id;
+  }
+
+  private createOne(req: RestRequest, def: ObjectDef): RestResponse {
+    const depth = this.depth(req);
+    const upsert = req.query.get('upsert') === 'true';
+    let next = this.store.minPosition(req.ws, def) - 1;
+    const values = this.prepareCreate(req, def, req.body, () => next--);
+    const id = this.insertOrUpsert(req, def, req.body, values, upsert);
+    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
+    return { status: 201, body: { data: { [`create${capitalize(def.singular)}`]: record } } };
+  }
+
+  private createMany(req: RestRequest, def: ObjectDef): RestResponse {
+    const depth = this.depth(req);
+    const upsert = req.query.get('upsert') === 'true';
+    if (!Array.isArray(req.body)) throw badRequest('Request body must be a JSON array of records');
+    if (req.body.length > this.settings.pageLimit) {
+      throw badRequest(`Maximum number of records to create at once is ${this.settings.pageLimit}`);
+    }
+    let next = this.store.minPosition(req.ws, def) - 1;
+    const prepared = req.body.map((body) => ({ body, values: this.prepareCreate(req, def, body, () => next--) }));
+    const ids = this.store.db.transaction(() => prepared.map((p) => this.insertOrUpsert(req, def, p.body, p.values, upsert)))();
+    const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
+    return { status: 201, body: { data: { [`create${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };
+  }
+
+  private patch(req: RestRequest, def: ObjectDef, id: string, values: ColumnValues): void {
+    values.updatedAt = new Date().toISOString();
+    this.stamp(req, 'updatedBy', values);
+    this.store.update(req.ws, def, id, values);
+  }
+
+  private updateOne(req: RestRequest, def: ObjectDef, id: string): RestResponse {
+    const depth = this.depth(req);
+    if (!this.store.findById(req.ws, def, id)) throw notFound();
+    this.patch(req, def, id, toColumnValues(def, req.body, { defaults: false }));
+    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
+    return { status: 200, body: { data: { [`update${capitalize(def.singular)}`]: record } } };
+  }
+
+  private requiredFilter(req: RestRequest): FilterNode {
+    const filter = this.filter(req);
+    if (!filter) throw badRequest(`'filter' is required to update or delete many records, eg: id[in]:[id_1,id_2]`);
+    return filter;
+  }
+
+  private updateMany(req: RestRequest, def: ObjectDef): RestResponse {
+    const depth = this.depth(req);
+    const filter = this.requiredFilter(req);
+    const values = toColumnValues(def, req.body, { defaults: false });
+    const ids = this.store.findAll(req.ws, def, filter, Number.MAX_SAFE_INTEGER).map((r) => r.id as string);
+    this.store.db.transaction(() => ids.forEach((id) => this.patch(req, def, id, { ...values })))();
+    const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
+    return { status: 200, body: { data: { [`update${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };
+  }
+
+  private softDelete(req: RestRequest, def: ObjectDef, id: string): void {
+    const now = new Date().toISOString();
+    this.store.update(req.ws, def, id, { deletedAt: now, updatedAt: now });
+  }
+
+  private deleteOne(req: RestRequest, def: ObjectDef, id: string): RestResponse {
+    // §1: hard by default; soft_delete=true only sets deletedAt.
+    const soft = req.query.get('soft_delete') === 'true';
+    if (!this.store.findById(req.ws, def, id, !soft)) throw notFound();
+    if (soft) this.softDelete(req, def, id);
+    else this.store.db.transaction(() => this.store.destroy(req.ws, def, id))();
+    return { status: 200, body: { data: { [`delete${capitalize(def.singular)}`]: { id } } } };
+  }
+
+  private deleteMany(req: RestRequest, def: ObjectDef): RestResponse {
+    const soft = req.query.get('soft_delete') === 'true';
+    const filter = this.requiredFilter(req);
+    const ids = this.store.findAll(req.ws, def, filter, Number.MAX_SAFE_INTEGER).map((r) => r.id as string);
+    if (!soft && ids.length > MAX_HARD_DELETE) {
+      throw badRequest(`Cannot destroy more than ${MAX_HARD_DELETE} records at once (${ids.length} match the filter)`);
+    }
+    this.store.db.transaction(() => {
+      for (const id of ids) {
+        if (soft) this.softDelete(req, def, id);
+        else this.store.destroy(req.ws, def, id);
+      }
+    })();
+    return { status: 200, body: { data: { [`delete${capitalize(def.plural)}`]: ids.map((id) => ({ id })) } } };
+  }
+
+  private restore(req: RestRequest, def: ObjectDef, id: string): RestResponse {
+    if (!this.store.findById(req.ws, def, id, true)) throw notFound();
+    this.store.update(req.ws, def, id, { deletedAt: null, updatedAt: new Date().toISOString() });
+    const record = serializeRow(def, this.store.findById(req.ws, def, id)!);
+    return { status: 200, body: { data: { [`restore${capitalize(def.singular)}`]: record } } };
+  }
+
+  private groupBy(req: RestRequest, def: ObjectDef): RestResponse {
+    const rows = groupBy(this.store, req.ws, def, {
+      groupBy: req.query.getAll('group_by'),
+      aggregate: req.query.getAll('aggregate'),
+      filter: this.filter(req),
+      limit: this.limit(req, 50),
+    });
+    // §7: a bare array, no data wrapper.
+    return { status: 200, body: rows };
+  }
+}
