@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadUserInputError } from '../../src/errors.js';
-import { andFilters, buildFilter, idInFilter, MATCH_NOTHING, orderByString, type FilterFields } from '../../src/twenty/filter.js';
+import { andFilters, buildFilter, idInFilter, MATCH_NOTHING, orderByString, type FilterFields, type FilterInput } from '../../src/twenty/filter.js';
 import { likeRegex, parseTwentyFilter, VARIANTS } from './twenty-filter-model.js';
 
 const fields: FilterFields = {
@@ -123,7 +123,7 @@ describe('buildFilter widens unsayable values and returns the exact residual', (
 });
 
 describe('buildFilter refuses what it cannot check', () => {
-  const refused = (input: object, field: string) => {
+  const refused = (input: FilterInput, field: string) => {
     let error: unknown;
     try {
       buildFilter(input, fields);

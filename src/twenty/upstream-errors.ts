@@ -1,0 +1,43 @@
+/**
+ * The one table from Twenty's HTTP answers to the BFF's error catalogue (§8).
+ * Messages name the operation, never the token; Twenty's own `messages` are kept only for 400s,
+ * where they describe the caller's input (a bad value, an unknown option).
+ */
+import { BadUserInputError, type BffError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UpstreamError } from '../errors.js';
+
+export interface FailedCall {
+  method: string;
+  /** The object plural or `metadata`, for messages. */
+  object: string;
+  status: number;
+  messages: string[];
+  retryAfterSeconds?: number;
+}
+
+const STATUS_TO_ERROR: Record<number, (call: FailedCall) => BffError> = {
+  400: (c) => new BadUserInputError(`Twenty rejected the request: ${c.messages.join('; ') || 'bad request'}.`),
+  401: () => new UnauthenticatedError('Twenty rejected the API key.'),
+  403: () => new ForbiddenError('Twenty refused this operation for the API key.'),
+  404: (c) => new NotFoundError(`No such ${c.object} record.`),
+  409: (c) => new BadUserInputError(`Twenty refused the change: ${c.messages.join('; ') || 'conflict'}.`),
+  422: (c) => new BadUserInputError(`Twenty rejected the request: ${c.messages.join('; ') || 'unprocessable'}.`),
+  429: (c) =>
+    new RateLimitedError(
+      'Twenty rate limit reached; try again later.',
+      c.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: c.retryAfterSeconds },
+    ),
+};
+
+export function errorForStatus(call: FailedCall): BffError {
+  const make = STATUS_TO_ERROR[call.status];
+  if (make) return make(call);
+  return new UpstreamError(`Twenty failed (HTTP ${call.status}) on ${call.method} ${call.object}.`, { upstreamStatus: call.status });
+}
+
+/** Keeps a secret out of any text that might reach a client or a log. */
+export function redact<E extends Error>(error: E, secret: string): E {
+  if (secret.length >= 4 && error.message.includes(secret)) {
+    error.message = error.message.split(secret).join('[redacted]');
+  }
+  return error;
+}
