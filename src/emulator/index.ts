@@ -32,7 +32,7 @@ export interface EmulatorOptions {
   latencyMs?: number | { min: number; max: number };
   /** Serve the /_emulator/* control routes. @default true */
   controls?: boolean;
-  /** Largest `limit` honoured (§3); 60 emulates older servers. @default 200 */
+  /** Largest `limit` honoured (§3); 60 emulates older servers. @default 200, or 60 when `legacy` */
   pageLimit?: number;
   /** Older-server shapes: hasPreviousPage only when true, old target field names, old restore path, no groupBy. @default false */
   legacy?: boolean;
@@ -57,10 +57,11 @@ export const DEMO_KEYS = { acme: 'demo-acme-key', globex: 'demo-globex-key' } as
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const companies = options.companies ?? 200;
-  const pageLimit = options.pageLimit ?? 200;
+  const legacy = options.legacy ?? false;
+  // Older servers also had the older page limit (§3).
+  const pageLimit = options.pageLimit ?? (legacy ? 60 : 200);
   if (!Number.isInteger(companies) || companies < 0) throw new TypeError(`companies must be a non-negative integer, got ${companies}`);
   if (!Number.isInteger(pageLimit) || pageLimit < 1) throw new TypeError(`pageLimit must be a positive integer, got ${pageLimit}`);
-  const legacy = options.legacy ?? false;
 
   const registry = buildObjects({ legacy });
   const db = openDb(options.dbFile ?? '.data/emulator.sqlite', registry);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseFilter, type FilterNode } from './filter-parse.js';
 import { groupBy } from './group-by.js';
+import { mergeRecords } from './merge.js';
 import { HttpError, badRequest, notFound } from './http-error.js';
 import { type ObjectDef, type ObjectRegistry } from './objects.js';
 import { capitalize } from './composites.js';
@@ -73,6 +74,8 @@ export class RestHandler {
         return this.groupBy(req, def);
       case 'POST duplicates':
         return { status: 200, body: { data: [] } };
+      case 'PATCH merge':
+        return { status: 200, body: { data: { [`merge${capitalize(def.plural)}`]: mergeRecords(this.store, req.ws, def, req.body) } } };
       default:
         throw new HttpError(404, 'Not Found', `Cannot ${req.method} ${req.pathname}`);
     }
