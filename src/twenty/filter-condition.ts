@@ -4,7 +4,8 @@
  * `evaluate` is the reference semantics the filter string must reproduce: SQL's three-valued
  * logic (a comparison with a missing value is unknown, `not(unknown)` is unknown, only `true`
  * selects), case-sensitive `eq`/`in`/ranges and case-insensitive `contains`/`startsWith`/
- * `endsWith`, as Postgres `=`, `IN`, `<` and `ILIKE` behave (§4).
+ * `endsWith`, as Postgres `=`, `IN`, `<` and `ILIKE` behave (§4), plus Twenty's text
+ * null-equivalence (kind `string` is a TEXT column; see textNullEquivalence).
  */
 import type { TwentyRecord } from './types.js';
 import type { ValueKind } from './filter-values.js';
@@ -65,6 +66,10 @@ function valueAt(record: TwentyRecord, path: string[]): unknown {
 function evaluateLeaf(leaf: Leaf, record: TwentyRecord): Truth {
   const actual = valueAt(record, leaf.path);
   const missing = actual === null || actual === undefined;
+  if (leaf.kind === 'string') {
+    const nullEquivalent = textNullEquivalence(leaf, actual, missing);
+    if (nullEquivalent !== undefined) return nullEquivalent;
+  }
   if (leaf.op === 'isNull') return missing === leaf.value;
   // No value is in an empty list, not even a missing one (the string sent matches nothing).
   if (leaf.op === 'in' && leaf.value.length === 0) return false;
@@ -91,6 +96,20 @@ function evaluateLeaf(leaf: Leaf, record: TwentyRecord): Truth {
     case 'endsWith':
       return String(actual).toLowerCase().endsWith(String(leaf.value).toLowerCase());
   }
+}
+
+/**
+ * Twenty treats `''` (and the text `NULL`) as the null of a text field (computeWhereConditionParts
+ * with findPostgresDefaultNullEquivalentValue): `is NULL` also selects `''`, `eq ''`/`eq 'NULL'`
+ * also select NULL, `neq ''`/`neq 'NULL'` exclude NULL outright. Undefined when the rule does not apply.
+ */
+function textNullEquivalence(leaf: Leaf, actual: unknown, missing: boolean): Truth | undefined {
+  if (leaf.op === 'isNull') return leaf.value ? missing || actual === '' : !missing;
+  if ((leaf.op === 'eq' || leaf.op === 'neq') && (leaf.value === '' || leaf.value === 'NULL')) {
+    if (missing) return leaf.op === 'eq';
+    return leaf.op === 'eq' ? actual === leaf.value : actual !== leaf.value;
+  }
+  return undefined;
 }
 
 const INTEGER = /^-?\d+$/;

@@ -13,7 +13,10 @@ import { evaluateParsed, parseTwentyFilter, VARIANTS } from './twenty-filter-mod
 const fields: FilterFields = { id: 'id', name: 'string', employees: 'number', address: { addressCity: 'string' } };
 
 const alphabet = ['a', 'b', 'A', 'B', ' ', '(', ')', '"', "'", '[', ']', ',', ':', '%', '_', '\\', '\n', 'é', '😀', 'N', 'U', 'L'];
-const hostileString = fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 7 });
+const hostileString = fc.oneof(
+  { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 7 }) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'NULL', 'null') },
+);
 
 type Truth = boolean | null;
 
@@ -28,17 +31,23 @@ function expected(input: FilterInput, record: TwentyRecord): Truth {
       results.push(t === null ? null : !t);
     } else if (key === 'address') {
       const ops = (value as { addressCity: Record<string, unknown> }).addressCity;
-      results.push(operators(ops, (record.address as { addressCity: unknown } | null)?.addressCity));
-    } else results.push(operators(value as Record<string, unknown>, record[key]));
+      results.push(operators(ops, (record.address as { addressCity: unknown } | null)?.addressCity, true));
+    } else results.push(operators(value as Record<string, unknown>, record[key], key === 'name'));
   }
   return kleeneAnd(results);
 }
 
-function operators(ops: Record<string, unknown>, actual: unknown): Truth {
+function operators(ops: Record<string, unknown>, actual: unknown, text: boolean): Truth {
   const results: Truth[] = [];
+  const missing = actual === null || actual === undefined;
   for (const [op, v] of Object.entries(ops)) {
     if (op === 'isNull') {
-      results.push((actual === null || actual === undefined) === v);
+      // Twenty: on text, '' counts as null for isNull: true (and as a value for isNull: false).
+      results.push(v ? missing || (text && actual === '') : !missing);
+      continue;
+    }
+    if (text && missing && (op === 'eq' || op === 'neq') && (v === '' || v === 'NULL')) {
+      results.push(op === 'eq');
       continue;
     }
     if (op === 'in' && (v as unknown[]).length === 0) {

@@ -160,11 +160,16 @@ export function evaluateParsed(filter: ParsedFilter, record: TwentyRecord, field
   let actual: unknown = record;
   for (const key of path) actual = actual && typeof actual === 'object' ? (actual as Record<string, unknown>)[key] : undefined;
   const missing = actual === null || actual === undefined;
+  // computeWhereConditionParts: on text, '' and 'NULL' are null-equivalent values.
+  const text = kind === 'string';
+  const nullish = text && (value === '' || value === 'NULL');
   if (comparator === 'is') {
-    if (value === 'NULL') return missing;
+    if (value === 'NULL') return missing || (text && actual === '');
     if (value === 'NOT_NULL') return !missing;
     throw new FilterRejected('is takes NULL or NOT_NULL');
   }
+  if (missing && nullish && (comparator === 'eq' || comparator === 'like' || comparator === 'ilike')) return true;
+  if (missing && nullish && comparator === 'neq') return false;
   if (missing) return null;
   const cmp = (expected: string): number => compareTyped(kind, actual, expected);
   switch (comparator) {
