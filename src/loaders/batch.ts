@@ -18,6 +18,12 @@ export interface RecordQuery {
 
 export const NO_QUERY: RecordQuery = { key: '' };
 
+/** The keys of one chunk and what their list returned (or why it failed). */
+export interface FetchedChunk {
+  keys: string[];
+  result: TwentyRecord[] | Error;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids Twenty would reject with 400 (§1: not a valid UUID) can match nothing; they never go upstream. */
@@ -35,7 +41,7 @@ export async function fetchByKeys(
   field: string,
   keys: readonly string[],
   query: RecordQuery,
-): Promise<Array<{ keys: string[]; result: TwentyRecord[] | Error }>> {
+): Promise<FetchedChunk[]> {
   const limit = await client.pageLimit();
   const chunks = chunkKeys(keys.filter(isUuid), limit);
   return Promise.all(
@@ -54,7 +60,7 @@ export async function fetchByKeys(
 /** DataLoader's contract for a to-one key: each key gets its record, null, or its chunk's error. */
 export function byKeyResults(
   keys: readonly string[],
-  chunks: Array<{ keys: string[]; result: TwentyRecord[] | Error }>,
+  chunks: FetchedChunk[],
   field = 'id',
 ): Array<TwentyRecord | null | Error> {
   const found = new Map<string, TwentyRecord | Error>();
@@ -68,7 +74,7 @@ export function byKeyResults(
 /** DataLoader's contract for a to-many key: each key gets its records in server order, or its chunk's error. */
 export function groupedResults(
   keys: readonly string[],
-  chunks: Array<{ keys: string[]; result: TwentyRecord[] | Error }>,
+  chunks: FetchedChunk[],
   field: string,
 ): Array<TwentyRecord[] | Error> {
   const groups = new Map<string, TwentyRecord[] | Error>();

@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
-import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type RecordQuery } from './batch.js';
+import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
+import { ByIdLoader } from './by-id.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
+export type { ByIdLoader } from './by-id.js';
 
 /**
  * The request's loaders (STYLE.md practice 4), bound to the caller's client and discarded with
@@ -14,21 +16,48 @@ export { NO_QUERY, type RecordQuery } from './batch.js';
  *   `pointOfContactId`, `targetCompanyId`, …) equals each parent id, paged until complete.
  * - `matchingIds(object, query)`: per id, the record if it matches `query`, else null (a filtered
  *   relation reached through targets).
- * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`;
+ * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
+ * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
+ * company's employee is not fetched again as an opportunity's point of contact.
  * `invalidate(object)` drops every relation and filtered loader of an object after a write.
  */
 export function createLoaders(client: TwentyClient) {
-  const byIdLoaders = new Map<ObjectPlural, DataLoader<string, TwentyRecord | null>>();
+  const byIdLoaders = new Map<ObjectPlural, ByIdLoader>();
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
+  const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
 
-  function byId(object: ObjectPlural): DataLoader<string, TwentyRecord | null> {
+  /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
+  async function listing(object: ObjectPlural, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
+    const pending = fetch();
+    let set = inFlight.get(object);
+    if (!set) inFlight.set(object, (set = new Set()));
+    set.add(pending);
+    try {
+      const chunks = await pending;
+      for (const { result } of chunks) if (!(result instanceof Error)) prime(object, result);
+      return chunks;
+    } finally {
+      set.delete(pending);
+    }
+  }
+
+  async function settle(object: ObjectPlural): Promise<void> {
+    const set = inFlight.get(object);
+    while (set && set.size > 0) await Promise.allSettled([...set]);
+  }
+
+  function byId(object: ObjectPlural): ByIdLoader {
     let loader = byIdLoaders.get(object);
     if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const chunks = await fetchByKeys(client, object, 'id', ids, NO_QUERY);
-        primeChunks(object, chunks);
-        return byKeyResults(ids, chunks);
+      const known = new Map<string, TwentyRecord>();
+      loader = new ByIdLoader(known, async (ids) => {
+        await settle(object);
+        const missing = ids.filter((id) => !known.has(id));
+        const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, NO_QUERY));
+        const fetched = byKeyResults(missing, chunks);
+        const results = new Map(missing.map((id, i) => [id, fetched[i]]));
+        return ids.map((id) => known.get(id) ?? results.get(id) ?? null);
       });
       byIdLoaders.set(object, loader);
     }
@@ -41,18 +70,13 @@ export function createLoaders(client: TwentyClient) {
     for (const record of records) if (!record.deletedAt) loader.prime(record.id, record);
   }
 
-  function primeChunks(object: ObjectPlural, chunks: Array<{ result: TwentyRecord[] | Error }>): void {
-    for (const { result } of chunks) if (!(result instanceof Error)) prime(object, result);
-  }
-
   function matchingIds(object: ObjectPlural, query: RecordQuery): DataLoader<string, TwentyRecord | null> {
     if (!query.key) return byId(object);
     const cacheKey = `${object}\u0000${query.key}`;
     let loader = queryLoaders.get(cacheKey);
     if (!loader) {
       loader = new DataLoader(async (ids) => {
-        const chunks = await fetchByKeys(client, object, 'id', ids, query);
-        primeChunks(object, chunks);
+        const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, query));
         return byKeyResults(ids, chunks);
       });
       queryLoaders.set(cacheKey, loader);
@@ -69,8 +93,7 @@ export function createLoaders(client: TwentyClient) {
     let loader = fkLoaders.get(cacheKey);
     if (!loader) {
       loader = new DataLoader(async (parentIds) => {
-        const chunks = await fetchByKeys(client, object, field, parentIds, query);
-        primeChunks(object, chunks);
+        const chunks = await listing(object, () => fetchByKeys(client, object, field, parentIds, query));
         return groupedResults(parentIds, chunks, field);
       });
       fkLoaders.set(cacheKey, loader);
