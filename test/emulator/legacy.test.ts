@@ -6,7 +6,8 @@ let em: Emulator;
 let people: Rec[];
 
 beforeAll(async () => {
-  em = await startTestEmulator({ companies: 20, legacy: true });
+  // Older servers: legacy shapes plus their page limit of 60 (pageLimit is its own option).
+  em = await startTestEmulator({ companies: 20, legacy: true, pageLimit: 60 });
   people = await fetchAll(em, 'people');
 });
 afterAll(() => em?.close());
@@ -43,7 +44,12 @@ describe('legacy servers', () => {
     expect((await list(em, 'companies', { filter: `id[eq]:${c.id}` })).records.length).toBe(1);
   });
 
-  it('clamp limit to 60 (§3, older page limit)', async () => {
+  it('have no groupBy route: the segment is read as an id (§1, absent before late 2025)', async () => {
+    const res = await rest(em, '/rest/opportunities/groupBy?group_by=%5B%7B%22stage%22%3Atrue%7D%5D');
+    expect(res.status).toBe(400);
+  });
+
+  it('clamp limit to 60 with pageLimit: 60 (§3, older page limit)', async () => {
     const page = await list(em, 'people', { limit: 200 });
     expect(page.records.length).toBe(60);
     expect(page.totalCount).toBe(people.length);

@@ -1,0 +1,50 @@
+// Storage (issue 2): a database file keeps its data across restarts and is seeded only once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOne, list, rest, startTestEmulator } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'twenty-emulator-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('storage', () => {
+  it('keeps data in a database file across restarts, without seeding it twice', async () => {
+    const dbFile = join(dir, 'nested', 'emulator.sqlite');
+    const first = await startTestEmulator({ dbFile, companies: 4 });
+    let id: string;
+    let count: number;
+    try {
+      id = (await createOne(first, 'companies', { name: 'Survives Restart' })).id;
+      count = (await list(first, 'companies', { limit: 0 })).totalCount;
+      expect(count).toBe(5);
+    } finally {
+      await first.close();
+    }
+    const second = await startTestEmulator({ dbFile, companies: 4 });
+    try {
+      const res = await rest(second, `/rest/companies/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.company.name).toBe('Survives Restart');
+      expect((await list(second, 'companies', { limit: 0 })).totalCount).toBe(count);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('starts each :memory: emulator from fresh demo data', async () => {
+    const a = await startTestEmulator({ companies: 3 });
+    try {
+      await createOne(a, 'companies', { name: 'Only In A' });
+      expect((await list(a, 'companies', { limit: 0 })).totalCount).toBe(4);
+    } finally {
+      await a.close();
+    }
+    const b = await startTestEmulator({ companies: 3 });
+    try {
+      expect((await list(b, 'companies', { limit: 0 })).totalCount).toBe(3);
+    } finally {
+      await b.close();
+    }
+  });
+});
