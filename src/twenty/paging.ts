@@ -1,0 +1,64 @@
+/**
+ * Paging helpers over TwentyClient (§3): read a whole result by following `starting_after`,
+ * and split loader keys into `field[in]:[…]` calls that fit the page limit and a URL.
+ */
+import { UpstreamError } from '../errors.js';
+import type { ListParams, ObjectPlural, TwentyClient, TwentyRecord } from './types.js';
+
+/** Every record matching params, paging with starting_after at the server's page limit until hasNextPage is false; applies `residual` if given. */
+export async function listAll(
+  client: TwentyClient,
+  object: ObjectPlural,
+  params: ListParams,
+  residual?: (r: TwentyRecord) => boolean,
+): Promise<TwentyRecord[]> {
+  const records: TwentyRecord[] = [];
+  const seen = new Set<string>();
+  let after = params.startingAfter;
+  for (;;) {
+    // Asked each page: the first answer may reveal an older server's limit of 60 (client.ts).
+    const limit = await client.pageLimit();
+    const page = await client.list(object, { ...params, limit, startingAfter: after, endingBefore: undefined });
+    for (const record of page.records) if (!residual || residual(record)) records.push(record);
+    if (!page.pageInfo.hasNextPage || page.records.length === 0) return records;
+    const next = page.pageInfo.endCursor;
+    // A server that says "more" without a new cursor would have us loop for ever.
+    if (!next || seen.has(next)) throw new UpstreamError(`Twenty gave no usable cursor to page through ${object}.`);
+    seen.add(next);
+    after = next;
+  }
+}
+
+/**
+ * Default URL budget for the keys of one call: a UUID is 36 characters plus an encoded comma
+ * (`%2C`), so 200 ids take 7,800, which with the path and other parameters stays near 8 KB,
+ * the smallest request-line limit common in front of Twenty (proxies, CDNs).
+ */
+export const DEFAULT_KEY_CHARS = 7_800;
+
+const encodedSize = (key: unknown): number => encodeURIComponent(String(key)).length + 3;
+
+/** Split keys into chunks so that each `field[in]:[…]` call fits the page limit and a safe URL length (~8 KB total URL). */
+export function chunkKeys<T>(
+  keys: readonly T[],
+  maxPerChunk: number,
+  maxChars: number = DEFAULT_KEY_CHARS,
+  sizeOf: (k: T) => number = encodedSize,
+): T[][] {
+  if (!Number.isInteger(maxPerChunk) || maxPerChunk < 1) throw new TypeError(`chunkKeys: maxPerChunk must be a positive integer, got ${maxPerChunk}`);
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let chars = 0;
+  for (const key of keys) {
+    const size = sizeOf(key);
+    if (current.length > 0 && (current.length >= maxPerChunk || chars + size > maxChars)) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(key);
+    chars += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
