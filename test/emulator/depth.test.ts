@@ -80,6 +80,19 @@ describe('§6 depth', () => {
     expect(records[0].owner.id).toBe(records[0].ownerId);
   });
 
+  it('depth 1 nests the note and the target of a noteTarget', async () => {
+    const { records } = await list(em, 'noteTargets', { depth: 1, limit: 20 });
+    expect(records.length).toBeGreaterThan(0);
+    for (const t of records) {
+      expect(t.note.id).toBe(t.noteId);
+      for (const kind of ['Person', 'Company', 'Opportunity']) {
+        const fk = t[`target${kind}Id`];
+        if (fk) expect(t[`target${kind}`].id).toBe(fk);
+        else expect(t[`target${kind}`]).toBeNull();
+      }
+    }
+  });
+
   it('caps a one-to-many array at 60 items', async () => {
     const all = await list(em, 'people', { filter: `companyId[eq]:${big.id}`, limit: 1 });
     expect(all.totalCount).toBe(70);

@@ -184,6 +184,19 @@ describe('§1 routes', () => {
     expect((await fetchAll(em, 'people')).length).toBe(everyone.length);
   });
 
+  it('hard delete many accepts exactly 200 records and refuses 201', async () => {
+    const everyone = await fetchAll(em, 'people');
+    const ids201 = everyone.slice(0, 201).map((p) => p.id);
+    const refused = await rest(em, `/rest/people${qs({ filter: `id[in]:[${ids201.join(',')}]` })}`, { method: 'DELETE' });
+    expectBadRequest(refused);
+    expect((await fetchAll(em, 'people')).length).toBe(everyone.length);
+    const ids200 = ids201.slice(0, 200);
+    const res = await rest(em, `/rest/people${qs({ filter: `id[in]:[${ids200.join(',')}]` })}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(res.body.data.deletePeople.length).toBe(200);
+    expect((await fetchAll(em, 'people')).length).toBe(everyone.length - 200);
+  });
+
   it('POST /rest/companies/duplicates answers 200', async () => {
     const { records } = await list(em, 'companies', { limit: 1 });
     const res = await rest(em, '/rest/companies/duplicates', { method: 'POST', body: { ids: [records[0].id] } });
@@ -197,6 +210,9 @@ describe('§1 routes', () => {
       body: { ids: made.map((c) => c.id), conflictPriorityIndex: 0 },
     });
     expect(res.status).toBe(200);
+    // Merging leaves one record where there were two.
+    const left = await list(em, 'companies', { filter: `id[in]:[${made.map((c) => c.id).join(',')}]` });
+    expect(left.records.length).toBe(1);
   });
 
   it('GET /rest/open-api/core answers 200', async () => {
@@ -219,6 +235,16 @@ describe('§1 path errors', () => {
 
   it('rejects a singular object name with a "Did you mean" message', async () => {
     expectBadRequest(await rest(em, '/rest/company'), "object 'company' not found. Did you mean 'companies'?");
+  });
+
+  it('reads /restore as a route only for PATCH: DELETE /rest/companies/{id}/restore is a 400, not a delete', async () => {
+    const c = await createOne(em, 'companies', { name: tag('NotRestore ') });
+    expectBadRequest(await rest(em, `/rest/companies/${c.id}/restore`, { method: 'DELETE' }));
+    expect((await rest(em, `/rest/companies/${c.id}`)).status).toBe(200);
+  });
+
+  it("rejects a restore of an id that is not a UUID with 400 \"'x' is not a valid UUID\"", async () => {
+    expectBadRequest(await rest(em, '/rest/companies/x/restore', { method: 'PATCH' }), "'x' is not a valid UUID");
   });
 
   it('rejects an unknown object name with 400', async () => {
