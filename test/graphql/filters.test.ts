@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
-import { rest } from '../emulator/helpers.js';
+import { createOne, rest } from '../emulator/helpers.js';
 import { gql, gqlErrors, nodes, restAll, sortedIds, type Rec } from './helpers.js';
 
 let stack: Stack;
@@ -13,6 +13,9 @@ const all: Record<string, Rec[]> = {};
 
 beforeAll(async () => {
   stack = await startStack({ emulator: { companies: 40 } });
+  // The demo fills every field; these give null, empty and odd values to compare against.
+  await createOne(stack.emulator, 'companies', { name: 'Nullable Co', annualRecurringRevenue: { currencyCode: 'EUR', amountMicros: 5_000_000 } });
+  await createOne(stack.emulator, 'people', { name: { firstName: 'Nadia', lastName: 'Null' }, phones: { primaryPhoneCountryCode: 'FR' } });
   for (const plural of ['companies', 'people', 'opportunities', 'tasks', 'notes', 'workspaceMembers']) {
     all[plural] = await restAll(stack, plural);
   }
@@ -78,7 +81,8 @@ const cases: Case[] = [
   { title: 'name contains, ignoring case', plural: 'companies', filter: () => ({ name: { contains: nth('companies', 5).name.slice(1, 4).toUpperCase() } }), matches: (r) => lower(r.name).includes(lower(nth('companies', 5).name.slice(1, 4))) },
   { title: 'name startsWith, ignoring case', plural: 'companies', filter: () => ({ name: { startsWith: nth('companies', 2).name.slice(0, 1).toLowerCase() } }), matches: (r) => lower(r.name).startsWith(lower(nth('companies', 2).name.slice(0, 1))) },
   { title: 'name endsWith, ignoring case', plural: 'companies', filter: () => ({ name: { endsWith: nth('companies', 4).name.slice(-2).toUpperCase() } }), matches: (r) => lower(r.name).endsWith(lower(nth('companies', 4).name.slice(-2))) },
-  { title: 'jobTitle isNull false', plural: 'people', filter: () => ({ jobTitle: { isNull: false } }), matches: (r) => defined(r.jobTitle) },
+  { title: 'jobTitle neq empty', plural: 'people', filter: () => ({ jobTitle: { neq: '' } }), matches: (r) => defined(r.jobTitle) && r.jobTitle !== '' },
+  { title: 'companyId isNull true (FK)', plural: 'people', filter: () => ({ companyId: { isNull: true } }), matches: (r) => !defined(r.companyId) },
   // number scalar
   { title: 'employees eq', plural: 'companies', filter: () => ({ employees: { eq: midEmployees() } }), matches: (r) => r.employees === midEmployees() },
   { title: 'employees neq', plural: 'companies', filter: () => ({ employees: { neq: midEmployees() } }), matches: (r) => defined(r.employees) && r.employees !== midEmployees() },
