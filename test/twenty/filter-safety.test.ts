@@ -9,6 +9,7 @@ import { BadUserInputError } from '../../src/errors.js';
 import { buildFilter, type FilterFields, type FilterInput } from '../../src/twenty/filter.js';
 import type { TwentyRecord } from '../../src/twenty/types.js';
 import { evaluateParsed, parseTwentyFilter, VARIANTS } from './twenty-filter-model.js';
+import { expected } from './reference-filter.js';
 
 const fields: FilterFields = { id: 'id', name: 'string', employees: 'number', address: { addressCity: 'string' } };
 
@@ -17,68 +18,6 @@ const hostileString = fc.oneof(
   { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 7 }) },
   { weight: 1, arbitrary: fc.constantFrom('', 'NULL', 'null') },
 );
-
-type Truth = boolean | null;
-
-/** The reference answer, written straight from the GraphQL input (independent of src/twenty). */
-function expected(input: FilterInput, record: TwentyRecord): Truth {
-  const results: Truth[] = [];
-  for (const [key, value] of Object.entries(input)) {
-    if (key === 'and') results.push(kleeneAnd((value as FilterInput[]).map((v) => expected(v, record))));
-    else if (key === 'or') results.push(kleeneOr((value as FilterInput[]).map((v) => expected(v, record))));
-    else if (key === 'not') {
-      const t = expected(value as FilterInput, record);
-      results.push(t === null ? null : !t);
-    } else if (key === 'address') {
-      const ops = (value as { addressCity: Record<string, unknown> }).addressCity;
-      results.push(operators(ops, (record.address as { addressCity: unknown } | null)?.addressCity, true));
-    } else results.push(operators(value as Record<string, unknown>, record[key], key === 'name'));
-  }
-  return kleeneAnd(results);
-}
-
-function operators(ops: Record<string, unknown>, actual: unknown, text: boolean): Truth {
-  const results: Truth[] = [];
-  const missing = actual === null || actual === undefined;
-  for (const [op, v] of Object.entries(ops)) {
-    if (op === 'isNull') {
-      // Twenty: on text, '' counts as null for isNull: true (and as a value for isNull: false).
-      results.push(v ? missing || (text && actual === '') : !missing);
-      continue;
-    }
-    if (text && missing && (op === 'eq' || op === 'neq') && (v === '' || v === 'NULL')) {
-      results.push(op === 'eq');
-      continue;
-    }
-    if (op === 'in' && (v as unknown[]).length === 0) {
-      results.push(false);
-      continue;
-    }
-    if (actual === null || actual === undefined) {
-      results.push(null);
-      continue;
-    }
-    const a = actual as string | number;
-    const lower = (x: unknown) => String(x).toLowerCase();
-    switch (op) {
-      case 'eq': results.push(a === v); break;
-      case 'neq': results.push(a !== v); break;
-      case 'gt': results.push(a > (v as string | number)); break;
-      case 'gte': results.push(a >= (v as string | number)); break;
-      case 'lt': results.push(a < (v as string | number)); break;
-      case 'lte': results.push(a <= (v as string | number)); break;
-      case 'in': results.push((v as unknown[]).includes(a)); break;
-      case 'contains': results.push(lower(a).includes(lower(v))); break;
-      case 'startsWith': results.push(lower(a).startsWith(lower(v))); break;
-      case 'endsWith': results.push(lower(a).endsWith(lower(v))); break;
-      default: throw new Error(op);
-    }
-  }
-  return kleeneAnd(results);
-}
-
-const kleeneAnd = (ts: Truth[]): Truth => (ts.includes(false) ? false : ts.includes(null) ? null : true);
-const kleeneOr = (ts: Truth[]): Truth => (ts.includes(true) ? true : ts.includes(null) ? null : false);
 
 const stringOps = (value: fc.Arbitrary<string>) =>
   fc.oneof(

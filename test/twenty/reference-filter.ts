@@ -1,0 +1,71 @@
+/**
+ * The answer a filter input must select, written straight from the GraphQL input and
+ * independent of src/twenty: SQL three-valued logic, case-insensitive contains/startsWith/
+ * endsWith, and Twenty's text null-equivalence (on the text fields `name` and
+ * `address.addressCity`, '' counts as null for isNull, and eq/neq '' or 'NULL' match null).
+ */
+import type { FilterInput } from '../../src/twenty/filter.js';
+import type { TwentyRecord } from '../../src/twenty/types.js';
+
+type Truth = boolean | null;
+
+/** The reference answer, written straight from the GraphQL input (independent of src/twenty). */
+export function expected(input: FilterInput, record: TwentyRecord): Truth {
+  const results: Truth[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'and') results.push(kleeneAnd((value as FilterInput[]).map((v) => expected(v, record))));
+    else if (key === 'or') results.push(kleeneOr((value as FilterInput[]).map((v) => expected(v, record))));
+    else if (key === 'not') {
+      const t = expected(value as FilterInput, record);
+      results.push(t === null ? null : !t);
+    } else if (key === 'address') {
+      const ops = (value as { addressCity: Record<string, unknown> }).addressCity;
+      results.push(operators(ops, (record.address as { addressCity: unknown } | null)?.addressCity, true));
+    } else results.push(operators(value as Record<string, unknown>, record[key], key === 'name'));
+  }
+  return kleeneAnd(results);
+}
+
+function operators(ops: Record<string, unknown>, actual: unknown, text: boolean): Truth {
+  const results: Truth[] = [];
+  const missing = actual === null || actual === undefined;
+  for (const [op, v] of Object.entries(ops)) {
+    if (op === 'isNull') {
+      // Twenty: on text, '' counts as null for isNull: true (and as a value for isNull: false).
+      results.push(v ? missing || (text && actual === '') : !missing);
+      continue;
+    }
+    if (text && missing && (op === 'eq' || op === 'neq') && (v === '' || v === 'NULL')) {
+      results.push(op === 'eq');
+      continue;
+    }
+    if (op === 'in' && (v as unknown[]).length === 0) {
+      results.push(false);
+      continue;
+    }
+    if (actual === null || actual === undefined) {
+      results.push(null);
+      continue;
+    }
+    const a = actual as string | number;
+    const lower = (x: unknown) => String(x).toLowerCase();
+    switch (op) {
+      case 'eq': results.push(a === v); break;
+      case 'neq': results.push(a !== v); break;
+      case 'gt': results.push(a > (v as string | number)); break;
+      case 'gte': results.push(a >= (v as string | number)); break;
+      case 'lt': results.push(a < (v as string | number)); break;
+      case 'lte': results.push(a <= (v as string | number)); break;
+      case 'in': results.push((v as unknown[]).includes(a)); break;
+      case 'contains': results.push(lower(a).includes(lower(v))); break;
+      case 'startsWith': results.push(lower(a).startsWith(lower(v))); break;
+      case 'endsWith': results.push(lower(a).endsWith(lower(v))); break;
+      default: throw new Error(op);
+    }
+  }
+  return kleeneAnd(results);
+}
+
+const kleeneAnd = (ts: Truth[]): Truth => (ts.includes(false) ? false : ts.includes(null) ? null : true);
+const kleeneOr = (ts: Truth[]): Truth => (ts.includes(true) ? true : ts.includes(null) ? null : false);
+
