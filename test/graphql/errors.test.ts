@@ -159,7 +159,7 @@ describe('RATE_LIMITED', () => {
 });
 
 describe('UPSTREAM_ERROR', () => {
-  it.each(['500', '502', '503'])('is the code when Twenty answers %s on every attempt', async (kind) => {
+  it.each(['500', '502', '503'] as const)('is the code when Twenty answers %s on every attempt', async (kind) => {
     impatient.emulator.injectFault({ kind, times: 10 });
     const { errors } = await failing(impatient, `{ companies(first: 1) { totalCount } }`);
     expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
