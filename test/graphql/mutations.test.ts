@@ -3,6 +3,8 @@
  * checked twice, through a follow-up GraphQL query and through the emulator's own REST API, so a
  * mutation that "succeeds" without writing (or writes something else) fails here.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { rest, type Rec } from '../emulator/helpers.js';
@@ -403,6 +405,50 @@ describe('input checks before any write', () => {
     ]) {
       const error = await gqlError(query, { id: missing });
       expect(error.extensions?.code, query).toBe('NOT_FOUND');
+    }
+  });
+});
+
+describe('customFields', () => {
+  // The emulator has no custom fields, so a small stand-in for a workspace that has them answers
+  // here: it records each write and echoes the body back as the record, unknown fields included.
+  it('are merged into the REST body on create and update, and read back as customFields', async () => {
+    const writesSeen: Array<{ method: string; url: string; body: Rec }> = [];
+    const id = '6b0c5a3e-1f2d-4c3b-9a8e-7d6c5b4a3f2e';
+    const upstream = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        const body = text ? JSON.parse(text) : {};
+        writesSeen.push({ method: req.method!, url: req.url!, body });
+        const record = { id, name: 'Custom Co', createdAt: '2026-01-01T00:00:00.000Z', deletedAt: null, tier: 'gold', ...body };
+        const [status, answer] =
+          req.method === 'POST' ? [201, { data: { createCompany: record } }] : [200, { data: { updateCompany: record } }];
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const viaFake = await startStack({ config: { twentyApiUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` } });
+    try {
+      const created = await viaFake.query(
+        `mutation { createCompany(input: { name: "Custom Co", customFields: { tier: "gold", score: 7 } }) { id name customFields } }`,
+      );
+      expect(created.body.errors).toBeUndefined();
+      expect(created.body.data.createCompany).toEqual({ id, name: 'Custom Co', customFields: expect.objectContaining({ tier: 'gold', score: 7 }) });
+
+      const updated = await viaFake.query(`mutation($id: ID!) { updateCompany(id: $id, input: { customFields: { tier: null } }) { customFields } }`, {
+        id,
+      });
+      expect(updated.body.errors).toBeUndefined();
+      expect(updated.body.data.updateCompany.customFields).toMatchObject({ tier: null });
+
+      expect(writesSeen).toEqual([
+        { method: 'POST', url: '/rest/companies', body: { name: 'Custom Co', tier: 'gold', score: 7 } },
+        { method: 'PATCH', url: `/rest/companies/${id}`, body: { tier: null } },
+      ]);
+    } finally {
+      await viaFake.close();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
   });
 });
