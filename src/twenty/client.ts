@@ -3,7 +3,7 @@
  * per process holds the connection pool and what it learns about the server (page limit,
  * restore route); `clientFor(token)` binds it to one caller's key for one request.
  */
-import { BadUserInputError, NotFoundError } from '../errors.js';
+import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { Http } from './http.js';
 import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
@@ -218,8 +218,15 @@ class Client implements TwentyClient {
       filter: params.filter,
       limit: params.limit === undefined ? undefined : String(params.limit),
     });
-    const answer = await this.send('GET', object, `/rest/${object}/groupBy${query}`);
-    if (answer.status === 404) throw new NotFoundError(`This Twenty has no groupBy for ${object} (servers before late 2025).`);
+    let answer;
+    try {
+      answer = await this.send('GET', object, `/rest/${object}/groupBy${query}`);
+    } catch (error) {
+      // §1: servers older than late 2025 read `groupBy` as a record id and answer 400.
+      if (error instanceof BadUserInputError && /'groupBy'/.test(error.message)) throw noGroupBy();
+      throw error;
+    }
+    if (answer.status === 404) throw noGroupBy();
     return readGroupBy(answer.body);
   }
 
@@ -246,6 +253,8 @@ function checkId(id: string): void {
   // §1: Twenty answers 400 for a non-UUID id; saying so here saves a call and keeps ids out of paths.
   if (!isUuid(id)) throw new BadUserInputError(`"${String(id)}" is not a valid id (expected a UUID).`);
 }
+
+const noGroupBy = () => new UpstreamError('This Twenty server has no groupBy (it needs a version from late 2025 or newer).');
 
 const notFound = (object: ObjectPlural, id: string) => new NotFoundError(`No ${object} record with id ${id}.`, { id });
 

@@ -93,7 +93,12 @@ export class Http {
       }
 
       const { status, headers, text } = outcome;
-      if (status < 400 || status === 404) {
+      if (status === 404) {
+        // A 404 is an answer whatever its body (a proxy's HTML page included): callers decide.
+        const parsed = parseJson(text);
+        return { status, body: parsed.ok ? parsed.value : undefined };
+      }
+      if (status < 400) {
         const parsed = parseJson(text);
         if (parsed.ok) return { status, body: parsed.value };
         if (isGet && !last) {

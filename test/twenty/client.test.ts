@@ -215,6 +215,12 @@ describe('an older server', () => {
     ]);
   });
 
+  it('says plainly that an older server has no groupBy', async () => {
+    const error = await thrown(() => legacyTransport.clientFor(legacy.keys.acme).groupBy('companies', { groupBy: [{ name: true }], aggregate: ['totalCount'] }));
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.message).toContain('no groupBy');
+  });
+
   it('learns the page limit of 60 from the first list that asked for more, once for all clients', async () => {
     const c = legacyTransport.clientFor(legacy.keys.acme);
     expect(await c.pageLimit()).toBe(200);
