@@ -1,3 +1,4 @@
+import type { DefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../metrics.js';
 
@@ -22,7 +23,7 @@ export function useMetrics(metrics: Metrics, path = '/metrics'): Plugin {
     onExecute({ args }) {
       const started = performance.now();
       const operation = args.document.definitions.find(
-        (d) => d.kind === 'OperationDefinition' && (!args.operationName || d.name?.value === args.operationName),
+        (d: DefinitionNode) => d.kind === 'OperationDefinition' && (!args.operationName || d.name?.value === args.operationName),
       );
       const labels = {
         type: operation && 'operation' in operation ? operation.operation : 'unknown',
