@@ -291,6 +291,21 @@ describe('relations and targets written by mutations', () => {
     expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /rest/batch/tasks', 'POST /rest/batch/taskTargets']);
   });
 
+  it('takes a new note back when its targets cannot be written, so no half-linked note remains', async () => {
+    const companyId = await someId('companies');
+    const title = `Half-done ${Date.now()}`;
+    stack.resetCalls();
+    stack.emulator.injectFault({ kind: '500', method: 'POST', path: '/rest/batch/noteTargets' });
+    const error = await gqlError(`mutation($input: CreateNoteInput!) { createNote(input: $input) { id } }`, {
+      input: { title, targets: [{ companyId }] },
+    });
+    expect(error.extensions?.code).toBe('UPSTREAM_ERROR');
+    const filter = encodeURIComponent(`title[eq]:"${title}",or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL)`);
+    const res = await rest(stack.emulator, `/rest/notes?filter=${filter}`);
+    expect(res.body.data.notes).toEqual([]);
+    expect(writes().map((w) => w.method)).toEqual(['POST', 'POST', 'DELETE']);
+  });
+
   it('a record written earlier in the same operation is read fresh by later fields', async () => {
     const companyId = await someId('companies');
     const data = await gql(
@@ -450,5 +465,35 @@ describe('customFields', () => {
       await viaFake.close();
       await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
+  });
+});
+
+describe('on an older Twenty (pre-v1.17 target names, older restore route)', () => {
+  let legacy: Stack;
+
+  beforeAll(async () => {
+    legacy = await startStack({ emulator: { legacy: true } });
+  });
+
+  afterAll(async () => {
+    await legacy?.close();
+  });
+
+  it('links new notes with the old target field names, and restores through the old route', async () => {
+    const companyId = (await rest(legacy.emulator, '/rest/companies?limit=1')).body.data.companies[0].id as string;
+    const created = await legacy.query(
+      `mutation($companyId: ID!) { createNote(input: { title: "Legacy", targets: [{ companyId: $companyId }] }) { id targets { companyId } } }`,
+      { companyId },
+    );
+    expect(created.body.errors).toBeUndefined();
+    const note = created.body.data.createNote;
+    expect(note.targets).toEqual([{ companyId }]);
+    const res = await rest(legacy.emulator, `/rest/noteTargets?filter=${encodeURIComponent(`noteId[eq]:${note.id}`)}`);
+    expect(res.body.data.noteTargets).toEqual([expect.objectContaining({ noteId: note.id, companyId })]);
+
+    await legacy.query(`mutation($id: ID!) { deleteNote(id: $id) { id } }`, { id: note.id });
+    const restored = await legacy.query(`mutation($id: ID!) { restoreNote(id: $id) { id deletedAt } }`, { id: note.id });
+    expect(restored.body.errors).toBeUndefined();
+    expect(restored.body.data.restoreNote).toEqual({ id: note.id, deletedAt: null });
   });
 });
