@@ -1170,9 +1170,14 @@ export type PhonesInput = {
 };
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type Query = {
   __typename?: 'Query';
@@ -1192,9 +1197,14 @@ export type Query = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryCompaniesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1207,9 +1217,14 @@ export type QueryCompaniesArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -1217,9 +1232,14 @@ export type QueryCompanyArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryNoteArgs = {
   id: Scalars['ID']['input'];
@@ -1227,9 +1247,14 @@ export type QueryNoteArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryNotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1242,9 +1267,14 @@ export type QueryNotesArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryOpportunitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1257,9 +1287,14 @@ export type QueryOpportunitiesArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -1267,9 +1302,14 @@ export type QueryOpportunityArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryPeopleArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1282,9 +1322,14 @@ export type QueryPeopleArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryPersonArgs = {
   id: Scalars['ID']['input'];
@@ -1292,9 +1337,14 @@ export type QueryPersonArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryTaskArgs = {
   id: Scalars['ID']['input'];
@@ -1302,9 +1352,14 @@ export type QueryTaskArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1317,9 +1372,14 @@ export type QueryTasksArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryWorkspaceMemberArgs = {
   id: Scalars['ID']['input'];
@@ -1327,9 +1387,14 @@ export type QueryWorkspaceMemberArgs = {
 
 
 /**
- * Reads. Single lookups return null when the record does not exist. Lists are Relay connections:
- * `first`/`last` between 0 and 1000 (not both), `after`/`before` are cursors from `edges.cursor`
- * or `pageInfo`.
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
  */
 export type QueryWorkspaceMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
