@@ -5,7 +5,7 @@
  */
 import { type AddressInfo } from 'node:net';
 import { Controls, type EmulatorStats, type FaultKind, type FaultSpec, type RequestLogEntry } from './controls.js';
-import { openDb } from './db.js';
+import { ensureIndexes, openDb } from './db.js';
 import { buildObjects } from './objects.js';
 import { RateLimiter } from './rate-limit.js';
 import { RestHandler } from './rest-handler.js';
@@ -67,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const db = openDb(options.dbFile ?? '.data/emulator.sqlite', registry);
   try {
     seedIfEmpty(db, registry, options.seed ?? 42, { companies });
+    ensureIndexes(db, registry);
   } catch (error) {
     db.close();
     throw error;

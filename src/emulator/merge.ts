@@ -9,7 +9,6 @@ import { type Row, serializeRow, type JsonRecord } from './serialize.js';
 import { type Store } from './store.js';
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || v === '[]' || v === '{}';
-const q = (identifier: string): string => `"${identifier}"`;
 
 export function mergeRecords(store: Store, ws: string, def: ObjectDef, body: unknown): JsonRecord {
   const input = (body ?? {}) as { ids?: unknown; conflictPriorityIndex?: unknown; dryRun?: unknown };
@@ -38,15 +37,7 @@ export function mergeRecords(store: Store, ws: string, def: ObjectDef, body: unk
     const changed = Object.fromEntries(def.columns.filter((c) => !c.field.system).map((c) => [c.column, merged[c.column]]));
     store.update(ws, def, keep.id as string, { ...changed, updatedAt: new Date().toISOString() });
     for (const other of others) {
-      for (const referencing of store.registry.values()) {
-        for (const rel of referencing.manyToOne) {
-          if (rel.target !== def.plural) continue;
-          const column = referencing.fieldsByName.get(rel.fk)!.column;
-          store
-            .stmt(`UPDATE ${q(referencing.plural)} SET ${q(column)} = ? WHERE "ws" = ? AND ${q(column)} = ?`)
-            .run(keep.id, ws, other.id);
-        }
-      }
+      store.relink(ws, def, other.id as string, keep.id as string);
       store.destroy(ws, def, other.id as string);
     }
   })();

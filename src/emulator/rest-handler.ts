@@ -9,9 +9,10 @@ import { mergeRecords } from './merge.js';
 import { HttpError, badRequest, notFound } from './http-error.js';
 import { type ObjectDef, type ObjectRegistry } from './objects.js';
 import { capitalize } from './composites.js';
-import { encodeCursor, parseOrderBy } from './order.js';
+import { type OrderKey, encodeCursor, parseOrderBy } from './order.js';
 import { parseRestPath, resolveObject } from './rest-path.js';
-import { type JsonRecord, type Row, serializeRow } from './serialize.js';
+import { type RawJson } from './raw-json.js';
+import { type Row, fromStored } from './serialize.js';
 import { type Store } from './store.js';
 import { type ColumnValues, toColumnValues } from './validate.js';
 
@@ -108,10 +109,19 @@ export class RestHandler {
     return values.length === 1 ? values[0] : undefined;
   }
 
-  private output(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): JsonRecord[] {
-    const records = rows.map((row) => serializeRow(def, row));
-    if (depth === 1) this.store.attachRelations(ws, def, records);
-    return records;
+  private output(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): RawJson[] {
+    return this.store.documents(ws, def, rows, depth);
+  }
+
+  /** §3: the cursor of a row holds its value for each order key plus its id. */
+  private cursorOf(order: OrderKey[], row: Row): string {
+    const record: Record<string, unknown> = {};
+    for (const key of order) {
+      const value = fromStored(key.col, row[key.col.column]);
+      if (key.path.length === 1) record[key.path[0]] = value;
+      else record[key.path[0]] = { ...(record[key.path[0]] as object | undefined), [key.path[1]]: value };
+    }
+    return encodeCursor(order, record);
   }
 
   private findMany(req: RestRequest, def: ObjectDef): RestResponse {
@@ -125,9 +135,8 @@ export class RestHandler {
     const order = parseOrderBy(def, req.query.getAll('order_by'));
     const filter = this.filter(req);
     const result = this.store.findMany(req.ws, def, { filter, order, limit, startingAfter, endingBefore });
-    const records = result.rows.map((row) => serializeRow(def, row));
-    const cursors = records.map((r) => encodeCursor(order, r));
-    if (depth === 1) this.store.attachRelations(req.ws, def, records);
+    const records = this.output(req.ws, def, result.rows, depth);
+    const cursors = result.rows.map((row) => this.cursorOf(order, row));
     // §3: forward, hasPreviousPage says a cursor was given; backward is the mirror image.
     const backward = endingBefore !== undefined;
     const hasNextPage = backward ? true : result.hasMore;
@@ -272,7 +281,7 @@ export class RestHandler {
   private restore(req: RestRequest, def: ObjectDef, id: string): RestResponse {
     if (!this.store.findById(req.ws, def, id, true)) throw notFound();
     this.store.update(req.ws, def, id, { deletedAt: null, updatedAt: new Date().toISOString() });
-    const record = serializeRow(def, this.store.findById(req.ws, def, id)!);
+    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id)!], 0)[0];
     return { status: 200, body: { data: { [`restore${capitalize(def.singular)}`]: record } } };
   }
 

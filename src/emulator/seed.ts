@@ -3,7 +3,7 @@
  * to the start of the current UTC day, so close dates stay "around now"). One transaction and one
  * prepared statement per object keep 10,000 companies / 50,000 people well under 30 s.
  */
-import { type Db } from './db.js';
+import { DOC, type Db } from './db.js';
 import { type ColumnDef, type ObjectDef, type ObjectRegistry } from './objects.js';
 import {
   CITIES, COMPANY_PREFIXES, COMPANY_SUFFIXES, FIRST_NAMES, JOB_TITLES, LAST_NAMES, MEMBER_NAMES, NOTE_TITLES,
@@ -50,7 +50,15 @@ class Gen {
 type Body = Record<string, unknown>;
 
 const DAY = 86_400_000;
-const slug = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugs = new Map<string, string>();
+const slug = (s: string): string => {
+  let out = slugs.get(s);
+  if (out === undefined) {
+    out = s.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    if (slugs.size < 100_000) slugs.set(s, out);
+  }
+  return out;
+};
 
 function stored(col: ColumnDef, value: unknown): unknown {
   if (value === undefined) {
@@ -66,19 +74,42 @@ function stored(col: ColumnDef, value: unknown): unknown {
   return value;
 }
 
+function jsonDefault(col: ColumnDef): unknown {
+  const d = col.sub ? col.sub.default : col.field.default;
+  return d === undefined ? null : d;
+}
+
 /** An insert function for trusted seed bodies shaped like API records. */
 function inserter(db: Db, def: ObjectDef, ws: string): (body: Body) => void {
   const cols = def.columns;
   const stmt = db.prepare(
-    `INSERT INTO "${def.plural}" ("ws", ${cols.map((c) => `"${c.column}"`).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
+    `INSERT INTO "${def.plural}" ("ws", ${cols.map((c) => `"${c.column}"`).join(', ')}, "${DOC}") VALUES (?, ${cols.map(() => '?').join(', ')}, ?)`,
   );
+  const plan = def.fields.map((field) => ({ field, cols: cols.filter((c) => c.field === field) }));
   return (body) => {
-    const values = cols.map((c) => {
-      // Scalars by column: target links are written by their current names in legacy mode too.
-      const v = c.sub ? (body[c.field.name] as Body | undefined)?.[c.sub.name] : body[c.column];
-      return stored(c, v);
-    });
-    stmt.run(ws, ...values);
+    // The document is built from the body's JSON values directly, in the field order serializeRow uses.
+    const doc: Record<string, unknown> = {};
+    const values: unknown[] = [];
+    for (const { field, cols: fieldCols } of plan) {
+      if (fieldCols[0].sub) {
+        const given = body[field.name] as Body | undefined;
+        const composite: Record<string, unknown> = {};
+        for (const c of fieldCols) {
+          const v = given?.[c.sub!.name];
+          const s = stored(c, v);
+          values.push(s);
+          composite[c.sub!.name] = v === undefined ? jsonDefault(c) : v;
+        }
+        doc[field.name] = composite;
+      } else {
+        const c = fieldCols[0];
+        // Scalars by column: target links are written by their current names in legacy mode too.
+        const v = body[c.column];
+        values.push(stored(c, v));
+        doc[field.name] = v === undefined ? jsonDefault(c) : v;
+      }
+    }
+    stmt.run(ws, ...values, JSON.stringify(doc));
   };
 }
 

@@ -5,7 +5,7 @@ import { isCompositeType } from './composites.js';
 export type Row = Record<string, unknown>;
 export type JsonRecord = Record<string, unknown> & { id: string };
 
-const fromStored = (col: ColumnDef, value: unknown): unknown => {
+export const fromStored = (col: ColumnDef, value: unknown): unknown => {
   if (value === null || value === undefined) return null;
   switch (col.kind) {
     case 'BOOLEAN':

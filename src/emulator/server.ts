@@ -9,6 +9,7 @@ import { HttpError } from './http-error.js';
 import { metadataObjects } from './metadata.js';
 import { type ObjectRegistry } from './objects.js';
 import { openApiDocument } from './openapi.js';
+import { stringifyWithRaw } from './raw-json.js';
 import { type RateLimiter, rateLimitedError } from './rate-limit.js';
 import { type RestHandler } from './rest-handler.js';
 import { objectOfPath } from './rest-path.js';
@@ -30,7 +31,7 @@ const API_KEY_NAME = 'Demo API key';
 const MAX_BODY = 10 * 1024 * 1024;
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = stringifyWithRaw(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

@@ -3,13 +3,14 @@
  * find one, writes, and the depth-1 relation loading of twenty-rest.md §6.
  */
 import type Database from 'better-sqlite3';
-import { type Db } from './db.js';
+import { DOC, type Db } from './db.js';
 import { type FilterNode, mentionsDeletedAt } from './filter-parse.js';
 import { type SqlCondition, filterToSql } from './filter-sql.js';
 import { badRequest } from './http-error.js';
 import { type ObjectDef, type ObjectRegistry } from './objects.js';
 import { type OrderKey, afterCursorSql, cursorValue, decodeCursor, orderSql, toStored } from './order.js';
-import { type JsonRecord, type Row, serializeRow } from './serialize.js';
+import { RawJson } from './raw-json.js';
+import { type Row, serializeRow } from './serialize.js';
 import { type ColumnValues } from './validate.js';
 
 /** §6: one-to-many arrays at depth 1 hold at most this many records. */
@@ -34,6 +35,8 @@ const q = (identifier: string): string => `"${identifier}"`;
 
 export class Store {
   private readonly statements = new Map<string, Database.Statement>();
+  /** totalCount per (query, params), dropped on every write: paging repeats the same count. */
+  private counts = new Map<string, number>();
 
   constructor(
     readonly db: Db,
@@ -66,8 +69,22 @@ export class Store {
 
   count(ws: string, def: ObjectDef, filter: FilterNode | null): number {
     const where = this.where(ws, def, filter);
-    const row = this.stmt(`SELECT COUNT(*) AS c FROM ${q(def.plural)} t WHERE ${where.sql}`).get(...where.params) as { c: number };
-    return row.c;
+    const sql = `SELECT COUNT(*) AS c FROM ${q(def.plural)} t WHERE ${where.sql}`;
+    const key = sql + JSON.stringify(where.params);
+    let count = this.counts.get(key);
+    if (count === undefined) {
+      count = (this.stmt(sql).get(...where.params) as { c: number }).c;
+      if (this.counts.size > 1000) this.counts.clear();
+      this.counts.set(key, count);
+    }
+    return count;
+  }
+
+  /** Columns a list read needs besides the document: order keys (cursors) and foreign keys (depth 1). */
+  private listColumns(def: ObjectDef, order: OrderKey[]): string {
+    const cols = new Set<string>(['id', ...order.map((k) => k.col.column)]);
+    for (const rel of def.manyToOne) cols.add(def.fieldsByName.get(rel.fk)!.column);
+    return [...cols].map((c) => `t.${q(c)}`).join(', ') + `, t.${q(DOC)}`;
   }
 
   findMany(ws: string, def: ObjectDef, args: FindManyArgs): FindManyResult {
@@ -75,7 +92,7 @@ export class Store {
     const totalCount = this.count(ws, def, args.filter);
     const cursor = args.endingBefore ?? args.startingAfter;
     const reverse = args.endingBefore !== undefined;
-    let sql = `SELECT t.* FROM ${q(def.plural)} t WHERE ${where.sql}`;
+    let sql = `SELECT ${this.listColumns(def, args.order)} FROM ${q(def.plural)} t WHERE ${where.sql}`;
     const params = [...where.params];
     if (cursor !== undefined) {
       const after = afterCursorSql(args.order, this.cursorValues(ws, def, args.order, cursor), 't', reverse);
@@ -119,37 +136,52 @@ export class Store {
     return this.stmt(`SELECT t.* FROM ${q(def.plural)} t WHERE ${where.sql} ORDER BY t."id" LIMIT ?`).all(...where.params, cap) as Row[];
   }
 
+  /** Inserts a full set of column values (see toColumnValues with defaults) and its document. */
   insert(ws: string, def: ObjectDef, values: ColumnValues): void {
+    this.counts.clear();
     const cols = Object.keys(values);
+    const doc = JSON.stringify(serializeRow(def, values));
     this.stmt(
-      `INSERT INTO ${q(def.plural)} ("ws", ${cols.map(q).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
-    ).run(ws, ...cols.map((c) => values[c]));
+      `INSERT INTO ${q(def.plural)} ("ws", ${cols.map(q).join(', ')}, ${q(DOC)}) VALUES (?, ${cols.map(() => '?').join(', ')}, ?)`,
+    ).run(ws, ...cols.map((c) => values[c]), doc);
   }
 
   update(ws: string, def: ObjectDef, id: string, values: ColumnValues): void {
+    this.counts.clear();
     const cols = Object.keys(values);
-    if (cols.length === 0) return;
-    this.stmt(`UPDATE ${q(def.plural)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE "ws" = ? AND "id" = ?`).run(
-      ...cols.map((c) => values[c]),
-      ws,
-      id,
-    );
+    if (cols.length > 0) {
+      this.stmt(`UPDATE ${q(def.plural)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE "ws" = ? AND "id" = ?`).run(
+        ...cols.map((c) => values[c]),
+        ws,
+        id,
+      );
+    }
+    const row = this.findById(ws, def, id, true);
+    if (row) {
+      this.stmt(`UPDATE ${q(def.plural)} SET ${q(DOC)} = ? WHERE "ws" = ? AND "id" = ?`).run(JSON.stringify(serializeRow(def, row)), ws, id);
+    }
   }
 
-  /** Hard delete: like Twenty's foreign keys, links to the record are nulled and its targets go. */
-  destroy(ws: string, def: ObjectDef, id: string): void {
+  /** Points every link to `fromId` (through any foreign key to this object) at `toId`, or nulls it. */
+  relink(ws: string, def: ObjectDef, fromId: string, toId: string | null): void {
     for (const other of this.registry.values()) {
       for (const rel of other.manyToOne) {
         if (rel.target !== def.plural) continue;
         const column = other.fieldsByName.get(rel.fk)!.column;
-        const cascade = column === 'noteId' || column === 'taskId';
-        this.stmt(
-          cascade
-            ? `DELETE FROM ${q(other.plural)} WHERE "ws" = ? AND ${q(column)} = ?`
-            : `UPDATE ${q(other.plural)} SET ${q(column)} = NULL WHERE "ws" = ? AND ${q(column)} = ?`,
-        ).run(ws, id);
+        const ids = this.stmt(`SELECT "id" FROM ${q(other.plural)} WHERE "ws" = ? AND ${q(column)} = ?`).all(ws, fromId) as Row[];
+        for (const { id } of ids) this.update(ws, other, id as string, { [column]: toId });
       }
     }
+  }
+
+  /** Hard delete: like Twenty's foreign keys, a note's or task's targets go, other links are nulled. */
+  destroy(ws: string, def: ObjectDef, id: string): void {
+    this.counts.clear();
+    if (def.plural === 'notes' || def.plural === 'tasks') {
+      const targets = def.plural === 'notes' ? ['noteTargets', 'noteId'] : ['taskTargets', 'taskId'];
+      this.stmt(`DELETE FROM ${q(targets[0])} WHERE "ws" = ? AND ${q(targets[1])} = ?`).run(ws, id);
+    }
+    this.relink(ws, def, id, null);
     this.stmt(`DELETE FROM ${q(def.plural)} WHERE "ws" = ? AND "id" = ?`).run(ws, id);
   }
 
@@ -158,42 +190,52 @@ export class Store {
     return row.p ?? 1;
   }
 
-  /** §6 depth 1: many-to-one objects and one-to-many arrays (capped at 60) on each record. */
-  attachRelations(ws: string, def: ObjectDef, records: JsonRecord[]): void {
-    if (records.length === 0) return;
+  /**
+   * The records' documents, with §6's depth-1 relations spliced in when asked: many-to-one as a
+   * nested object, one-to-many as an array capped at 60. `rows` come from a list read (they hold
+   * the document, id and foreign keys).
+   */
+  documents(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): RawJson[] {
+    if (depth === 0 || rows.length === 0) return rows.map((r) => new RawJson(r[DOC] as string));
+    const extras: string[][] = rows.map(() => []);
     for (const rel of def.manyToOne) {
       const target = this.registry.get(rel.target)!;
-      const ids = [...new Set(records.map((r) => r[rel.fk]).filter((v): v is string => typeof v === 'string'))];
-      const byId = new Map<string, JsonRecord>();
+      const fkColumn = def.fieldsByName.get(rel.fk)!.column;
+      const ids = [...new Set(rows.map((r) => r[fkColumn]).filter((v): v is string => typeof v === 'string'))];
+      const byId = new Map<string, string>();
       for (const chunk of chunks(ids, 500)) {
-        const rows = this.stmt(
-          `SELECT t.* FROM ${q(target.plural)} t WHERE t."ws" = ? AND t."deletedAt" IS NULL AND t."id" IN (${chunk.map(() => '?').join(',')})`,
+        const found = this.stmt(
+          `SELECT t."id", t.${q(DOC)} FROM ${q(target.plural)} t WHERE t."ws" = ? AND t."deletedAt" IS NULL AND t."id" IN (${chunk.map(() => '?').join(',')})`,
         ).all(ws, ...chunk) as Row[];
-        for (const row of rows) byId.set(row.id as string, serializeRow(target, row));
+        for (const row of found) byId.set(row.id as string, row[DOC] as string);
       }
-      for (const record of records) {
-        const fk = record[rel.fk];
-        record[rel.name] = typeof fk === 'string' ? (byId.get(fk) ?? null) : null;
-      }
+      rows.forEach((row, i) => {
+        const fk = row[fkColumn];
+        extras[i].push(`${JSON.stringify(rel.name)}:${(typeof fk === 'string' && byId.get(fk)) || 'null'}`);
+      });
     }
     for (const rel of def.oneToMany) {
       const target = this.registry.get(rel.target)!;
       const fkColumn = target.fieldsByName.get(rel.fk)!.column;
-      const byParent = new Map<string, JsonRecord[]>();
-      for (const chunk of chunks(records.map((r) => r.id), 500)) {
-        const rows = this.stmt(
-          `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.${q(fkColumn)} ORDER BY t."id") AS "__rn" FROM ${q(target.plural)} t ` +
-            `WHERE t."ws" = ? AND t."deletedAt" IS NULL AND t.${q(fkColumn)} IN (${chunk.map(() => '?').join(',')})) WHERE "__rn" <= ${NESTED_LIMIT} ORDER BY "id"`,
+      const byParent = new Map<string, string[]>();
+      for (const chunk of chunks(rows.map((r) => r.id as string), 500)) {
+        const found = this.stmt(
+          `SELECT "fk", "doc" FROM (SELECT t.${q(fkColumn)} AS "fk", t.${q(DOC)} AS "doc", t."id" AS "id", ROW_NUMBER() OVER (PARTITION BY t.${q(fkColumn)} ORDER BY t."id") AS "rn" FROM ${q(target.plural)} t ` +
+            `WHERE t."ws" = ? AND t."deletedAt" IS NULL AND t.${q(fkColumn)} IN (${chunk.map(() => '?').join(',')})) WHERE "rn" <= ${NESTED_LIMIT} ORDER BY "id"`,
         ).all(ws, ...chunk) as Row[];
-        for (const row of rows) {
-          const parent = row[fkColumn] as string;
+        for (const row of found) {
+          const parent = row.fk as string;
           let list = byParent.get(parent);
           if (!list) byParent.set(parent, (list = []));
-          list.push(serializeRow(target, row));
+          list.push(row.doc as string);
         }
       }
-      for (const record of records) record[rel.name] = byParent.get(record.id) ?? [];
+      rows.forEach((row, i) => extras[i].push(`${JSON.stringify(rel.name)}:[${(byParent.get(row.id as string) ?? []).join(',')}]`));
     }
+    return rows.map((row, i) => {
+      const doc = row[DOC] as string;
+      return new RawJson(`${doc.slice(0, -1)},${extras[i].join(',')}}`);
+    });
   }
 }
 
