@@ -44,6 +44,13 @@ const ALL_OPERATORS = new Set<string>(OPERATORS_BY_KIND.string);
 /** Field names are code, but they are pasted into the string too: keep them to identifiers. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Builds the `?filter=` string for a GraphQL filter input. Keys whose value is null or undefined
+ * are ignored at every level (GraphQL sends an explicit null for an absent optional field), so
+ * `{ eq: null }` filters nothing: ask `isNull: true` for missing values. `in: []` and `or: []`
+ * match nothing, `and: []` and `{}` match everything. Throws BadUserInputError naming the field
+ * for unknown fields, operators of the wrong kind and values that are not of the field's kind.
+ */
 export function buildFilter(input: FilterInput | null | undefined, fields: FilterFields): BuiltFilter {
   if (input === null || input === undefined) return {};
   const condition = toCondition(input, fields, 'filter');

@@ -171,9 +171,18 @@ export class Http {
       status: outcome.kind === 'answer' ? outcome.status : outcome.kind,
       ms: performance.now() - started,
     };
-    this.options.onCall?.(event);
-    request.onCall?.(event);
+    notify(this.options.onCall, event);
+    notify(request.onCall, event);
     return outcome;
+  }
+}
+
+/** Observers must not break the call they observe. */
+function notify(hook: ((event: UpstreamCallEvent) => void) | undefined, event: UpstreamCallEvent): void {
+  try {
+    hook?.(event);
+  } catch {
+    // ignored on purpose: metrics and debug hooks are best effort
   }
 }
 
