@@ -33,7 +33,7 @@ export async function createMany(
 ): Promise<TwentyRecord[]> {
   if (inputs.length === 0) return [];
   const mapped: MappedInput[] = [];
-  // One after another: they share the metadata lookup, which is then fetched once.
+  // One after another, so the error reported is the first bad input's, every time.
   for (const input of inputs) mapped.push(await mapInput(object, input, 'create', optionsFor(ctx)));
   // Records that get targets carry an id chosen here, so targets are matched by id, not by position.
   for (const { body, targets } of mapped) if (targets.length > 0 && body.id === undefined) body.id = randomUUID();
