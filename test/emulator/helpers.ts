@@ -9,7 +9,6 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/em
 export type { Emulator, EmulatorOptions };
 
 /** A record as the emulator returns it; tests read arbitrary fields from it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Rec = Record<string, any>;
 
 /**
@@ -39,7 +38,6 @@ export interface RestResponse {
   status: number;
   headers: Headers;
   /** The parsed JSON body, or undefined when the body is empty or not JSON. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   text: string;
 }
