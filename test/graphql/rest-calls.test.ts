@@ -191,4 +191,28 @@ describe('on an older server (60 records a page)', () => {
     expect(perObject(calls)).toEqual({ companies: 3, people: expectedPeopleCalls });
     for (const call of calls.filter((c) => c.object === 'people')) expect(inIds(call).length).toBeLessThanOrEqual(60);
   });
+
+  it('reads last: 130 of a root list backward in pages of 60, in normal order', async () => {
+    const ids = all.companies.map((c) => c.id as string);
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, '{ companies(last: 130, orderBy: [{ field: NAME }]) { totalCount edges { node { id } } } }');
+    });
+    const byName = await restAll(stack, 'companies', { order_by: 'name' });
+    expect(nodes(data.companies).map((c) => c.id)).toEqual(byName.slice(-130).map((c) => c.id));
+    expect(data.companies.totalCount).toBe(ids.length);
+    expect(perObject(calls)).toEqual({ companies: 3 });
+  });
+
+  it('reads last: 100 before a cursor in pages of 60', async () => {
+    const all150 = await gql(stack, '{ companies(first: 150) { edges { cursor node { id } } } }');
+    const edges = all150.companies.edges as Rec[];
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, `{ companies(last: 100, before: "${edges[140].cursor}") { pageInfo { hasPreviousPage hasNextPage } edges { node { id } } } }`);
+    });
+    expect(nodes(data.companies).map((c) => c.id)).toEqual(edges.slice(40, 140).map((e) => e.node.id));
+    expect(data.companies.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: true });
+    expect(perObject(calls)).toEqual({ companies: 2 });
+  });
 });
