@@ -291,6 +291,21 @@ describe('relations and targets written by mutations', () => {
     expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /rest/batch/tasks', 'POST /rest/batch/taskTargets']);
   });
 
+  it('links more targets than one batch may hold in batches of 60', async () => {
+    const people = (await rest(stack.emulator, '/rest/people?limit=61')).body.data.people as Rec[];
+    expect(people).toHaveLength(61);
+    stack.resetCalls();
+    const data = await gql(`mutation($input: CreateNoteInput!) { createNote(input: $input) { targets { personId } } }`, {
+      input: { title: 'Everyone', targets: people.map((p) => ({ personId: p.id })) },
+    });
+    expect((data.createNote.targets as Rec[]).map((t) => t.personId).sort()).toEqual(people.map((p) => p.id).sort());
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /rest/notes',
+      'POST /rest/batch/noteTargets',
+      'POST /rest/batch/noteTargets',
+    ]);
+  });
+
   it('takes a new note back when its targets cannot be written, so no half-linked note remains', async () => {
     const companyId = await someId('companies');
     const title = `Half-done ${Date.now()}`;

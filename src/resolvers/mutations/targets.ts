@@ -5,7 +5,13 @@ import { forgetRelations } from './loader-sync.js';
 import type { WritableObject } from './objects.js';
 
 /**
- * Links new notes or tasks to their targets with one batch create of noteTargets / taskTargets,
+ * A batch create refuses more records than the server's page limit (§3: 60 on older servers,
+ * which the client may not have detected yet); 60 is safe everywhere.
+ */
+const TARGETS_PER_BATCH = 60;
+
+/**
+ * Links new notes or tasks to their targets with batch creates of noteTargets / taskTargets,
  * using whichever target field names this server has (§10: `targetCompanyId` since v1.17,
  * `companyId` before).
  */
@@ -27,6 +33,11 @@ export async function createTargets(
     }),
   );
   if (bodies.length === 0) return;
-  await ctx.client.createMany(spec.object, bodies);
-  forgetRelations(ctx, spec.object);
+  try {
+    for (let start = 0; start < bodies.length; start += TARGETS_PER_BATCH) {
+      await ctx.client.createMany(spec.object, bodies.slice(start, start + TARGETS_PER_BATCH));
+    }
+  } finally {
+    forgetRelations(ctx, spec.object);
+  }
 }
