@@ -114,7 +114,7 @@ function textNullEquivalence(leaf: Leaf, actual: unknown, missing: boolean): Tru
 
 const INTEGER = /^-?\d+$/;
 
-/** Three-way comparison by kind; strings by UTF-16 code unit (SQLite BINARY, Postgres "C"). */
+/** Three-way comparison by kind; strings by code point. */
 function compare(kind: ValueKind, actual: unknown, expected: Scalar): number {
   switch (kind) {
     case 'number': {
@@ -132,14 +132,24 @@ function compare(kind: ValueKind, actual: unknown, expected: Scalar): number {
     case 'datetime':
       return sign(Date.parse(String(actual)) - Date.parse(String(expected)));
     case 'id':
-      return codeUnitCompare(String(actual).toLowerCase(), String(expected).toLowerCase());
+      return codePointCompare(String(actual).toLowerCase(), String(expected).toLowerCase());
     default:
-      return codeUnitCompare(String(actual), String(expected));
+      return codePointCompare(String(actual), String(expected));
   }
 }
 
 const sign = (n: number): number => (Number.isNaN(n) ? NaN : n < 0 ? -1 : n > 0 ? 1 : 0);
-const codeUnitCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Code point order, as SQLite's BINARY and Postgres' "C" collation compare UTF-8 text. */
+function codePointCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
+}
 
 /** Does the condition name this top-level field anywhere (Twenty: `deletedAt` widens to soft-deleted rows, §4)? */
 export function mentionsField(condition: Condition, field: string): boolean {
