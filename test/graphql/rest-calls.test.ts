@@ -215,4 +215,25 @@ describe('on an older server (60 records a page)', () => {
     expect(data.companies.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: true });
     expect(perObject(calls)).toEqual({ companies: 2 });
   });
+
+  it('merges notes fetched in several 60-id chunks back into each company\'s order', async () => {
+    const [targets, notes] = [await restAll(stack, 'noteTargets'), await restAll(stack, 'notes')];
+    const companies = all.companies.slice(0, 150);
+    const noteIds = distinct(targets.filter((t) => companies.some((c) => c.id === t.targetCompanyId)).map((t) => t.noteId));
+    expect(noteIds.length).toBeGreaterThan(60);
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, '{ companies(first: 150) { edges { node { id notes(orderBy: [{ field: TITLE, direction: DESC }]) { edges { node { id } } } } } } }');
+    });
+    const titleOf = new Map(notes.map((n) => [n.id, n.title as string]));
+    for (const company of nodes(data.companies)) {
+      const expected = distinct(targets.filter((t) => t.targetCompanyId === company.id).map((t) => t.noteId)).sort((a, b) => {
+        const [x, y] = [titleOf.get(a)!, titleOf.get(b)!];
+        return x < y ? 1 : x > y ? -1 : a < b ? -1 : 1;
+      });
+      expect(nodes(company.notes).map((n) => n.id)).toEqual(expected);
+    }
+    expect(perObject(calls).notes).toBe(pages(noteIds.length, 60));
+    for (const call of calls.filter((c) => c.object === 'notes')) expect(inIds(call).length).toBeLessThanOrEqual(60);
+  });
 });
