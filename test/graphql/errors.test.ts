@@ -48,7 +48,8 @@ const seen: unknown[] = [];
 beforeAll(async () => {
   fake = await startFakeUpstream();
   [stack, impatient, viaFake] = await Promise.all([
-    startStack(),
+    // No TWENTY_API_KEY: a request without a key has nothing to fall back on.
+    startStack({ config: { twentyApiKey: undefined } }),
     startStack({ config: { upstreamMaxRetries: 1, upstreamTimeoutMs: 300 } }),
     startStack({ config: { twentyApiUrl: fake.url, upstreamMaxRetries: 0 } }),
   ]);
