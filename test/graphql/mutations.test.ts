@@ -335,6 +335,20 @@ describe('relations and targets written by mutations', () => {
     expect(data.after.company.name).toBe('Renamed Mid-Operation');
   });
 
+  it('a relation read earlier in the same operation is read again after a write changes it', async () => {
+    const companyId = await someId('companies');
+    const data = await gql(
+      `mutation($companyId: ID!) {
+        before: updateCompany(id: $companyId, input: { employees: 10 }) { people { totalCount } }
+        added: createPerson(input: { companyId: $companyId, jobTitle: "New hire" }) { id }
+        after: updateCompany(id: $companyId, input: { employees: 11 }) { people { totalCount edges { node { id } } } }
+      }`,
+      { companyId },
+    );
+    expect(data.after.people.totalCount).toBe(data.before.people.totalCount + 1);
+    expect(data.after.people.edges.map((e: Rec) => e.node.id)).toContain(data.added.id);
+  });
+
   it('a soft-deleted record is still listed when the filter asks for deleted records', async () => {
     const { id } = (await gql(`mutation { createCompany(input: { name: "Soon deleted" }) { id } }`)).createCompany;
     await gql(`mutation($id: ID!) { deleteCompany(id: $id) { id } }`, { id });
