@@ -4,6 +4,7 @@
  * bench/results/emulator.json. Budget (issue 2): a 60-record page within 2 ms median.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -21,9 +22,14 @@ interface Scenario {
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg()[0];
   const seedStart = performance.now();
+  const seedCpu = process.cpuUsage();
   const emulator = await startEmulator({ dbFile: ':memory:', companies: COMPANIES, rateLimit: false, controls: false });
   const seedMs = performance.now() - seedStart;
+  // CPU time says what seeding costs even when other processes share the machine.
+  const seedCpuUsed = process.cpuUsage(seedCpu);
+  const seedCpuMs = (seedCpuUsed.user + seedCpuUsed.system) / 1000;
   const pool = new Pool(emulator.url, { connections: 1, pipelining: 1 });
   const headers = { authorization: `Bearer ${emulator.keys.acme}` };
 
@@ -74,7 +80,11 @@ async function main(): Promise<void> {
   await pool.close();
   await emulator.close();
 
-  console.log(`Emulator at ${COMPANIES} companies (seeded both workspaces in ${(seedMs / 1000).toFixed(1)} s)\n`);
+  const load = os.loadavg()[0];
+  console.log(
+    `Emulator at ${COMPANIES} companies: both workspaces seeded in ${(seedMs / 1000).toFixed(1)} s (${(seedCpuMs / 1000).toFixed(1)} s CPU); ` +
+      `load average ${loadBefore.toFixed(1)} → ${load.toFixed(1)} on ${os.cpus().length} CPUs\n`,
+  );
   console.log('| scenario | median ms | p95 ms |');
   console.log('| --- | ---: | ---: |');
   for (const r of results) console.log(`| ${r.scenario} | ${r.medianMs.toFixed(2)} | ${r.p95Ms.toFixed(2)} |`);
@@ -83,7 +93,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, companies: COMPANIES, seedMs: Math.round(seedMs), results }, null, 2) + '\n',
+    JSON.stringify(
+      { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: +load.toFixed(2), companies: COMPANIES, seedMs: Math.round(seedMs), seedCpuMs: Math.round(seedCpuMs), results },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`\nwritten ${path.relative(process.cwd(), out)}`);
 }

@@ -71,6 +71,9 @@ export function ensureIndexes(db: Db, registry: ObjectRegistry): void {
   db.exec('ANALYZE');
 }
 
+/** Bumped when the table layout changes; a file database of another version is rebuilt. */
+const SCHEMA_VERSION = '2';
+
 export function openDb(file: string, registry: ObjectRegistry): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
@@ -78,6 +81,13 @@ export function openDb(file: string, registry: ObjectRegistry): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   db.exec('CREATE TABLE IF NOT EXISTS "emulator_meta" ("key" TEXT PRIMARY KEY, "value" TEXT)');
+  if (getMeta(db, 'schema') !== SCHEMA_VERSION) {
+    db.transaction(() => {
+      for (const def of registry.values()) db.exec(`DROP TABLE IF EXISTS "${def.plural}"`);
+      db.exec('DELETE FROM "emulator_meta"');
+      setMeta(db, 'schema', SCHEMA_VERSION);
+    })();
+  }
   for (const def of registry.values()) db.exec(tableDdl(def));
   registerFunctions(db);
   return db;
