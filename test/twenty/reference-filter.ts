@@ -48,14 +48,15 @@ function operators(ops: Record<string, unknown>, actual: unknown, text: boolean)
       continue;
     }
     const a = actual as string | number;
+    const c = (x: unknown) => (typeof a === 'string' ? codePointCompare(a, String(x)) : a < (x as number) ? -1 : a > (x as number) ? 1 : 0);
     const lower = (x: unknown) => String(x).toLowerCase();
     switch (op) {
       case 'eq': results.push(a === v); break;
       case 'neq': results.push(a !== v); break;
-      case 'gt': results.push(a > (v as string | number)); break;
-      case 'gte': results.push(a >= (v as string | number)); break;
-      case 'lt': results.push(a < (v as string | number)); break;
-      case 'lte': results.push(a <= (v as string | number)); break;
+      case 'gt': results.push(c(v) > 0); break;
+      case 'gte': results.push(c(v) >= 0); break;
+      case 'lt': results.push(c(v) < 0); break;
+      case 'lte': results.push(c(v) <= 0); break;
       case 'in': results.push((v as unknown[]).includes(a)); break;
       case 'contains': results.push(lower(a).includes(lower(v))); break;
       case 'startsWith': results.push(lower(a).startsWith(lower(v))); break;
@@ -69,3 +70,11 @@ function operators(ops: Record<string, unknown>, actual: unknown, text: boolean)
 const kleeneAnd = (ts: Truth[]): Truth => (ts.includes(false) ? false : ts.includes(null) ? null : true);
 const kleeneOr = (ts: Truth[]): Truth => (ts.includes(true) ? true : ts.includes(null) ? null : false);
 
+
+/** Postgres "C" / SQLite BINARY order: by code point, not by UTF-16 code unit. */
+export function codePointCompare(a: string, b: string): number {
+  const x = Array.from(a, (ch) => ch.codePointAt(0)!);
+  const y = Array.from(b, (ch) => ch.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}

@@ -9,6 +9,7 @@
  */
 import type { FilterFields, ScalarKind } from '../../src/twenty/filter.js';
 import type { TwentyRecord } from '../../src/twenty/types.js';
+import { codePointCompare } from './reference-filter.js';
 
 export type ParsedFilter =
   | { and: ParsedFilter[] }
@@ -209,10 +210,8 @@ function compareTyped(kind: ScalarKind, actual: unknown, expected: string): numb
       const b = expected.toLowerCase();
       return a < b ? -1 : a > b ? 1 : 0;
     }
-    default: {
-      const a = String(actual);
-      return a < expected ? -1 : a > expected ? 1 : 0;
-    }
+    default:
+      return codePointCompare(String(actual), expected);
   }
 }
 
