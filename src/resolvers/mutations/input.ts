@@ -54,7 +54,7 @@ export async function mapInput(
     if (value === null || kind === 'value' || kind === 'composite') {
       body[field] = value;
     } else if (kind === 'id') {
-      assertUuid(value, `${field}`);
+      assertUuid(value, field);
       body[field] = value;
     } else if (kind === 'money') {
       body[field] = toTwentyMoney(value as MoneyInputValue, field);
