@@ -166,6 +166,12 @@ describe('UPSTREAM_ERROR', () => {
     expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
   });
 
+  it('is the code when Twenty resets the connection on every attempt', async () => {
+    impatient.emulator.injectFault({ kind: 'reset', times: 10 });
+    const { errors } = await failing(impatient, `{ companies(first: 1) { totalCount } }`);
+    expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
+  });
+
   it('is the code when Twenty sends malformed JSON', async () => {
     impatient.emulator.injectFault({ kind: 'malformed', times: 10 });
     const { errors } = await failing(impatient, `{ companies(first: 1) { totalCount } }`);
