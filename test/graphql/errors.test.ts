@@ -166,6 +166,14 @@ describe('UPSTREAM_ERROR', () => {
     expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
   });
 
+  it('is the code for a write that fails, which is sent once and never retried', async () => {
+    impatient.resetCalls();
+    impatient.emulator.injectFault({ kind: '503', times: 10, method: 'POST', path: '/rest/companies' });
+    const { errors } = await failing(impatient, `mutation { createCompany(input: { name: "Not twice" }) { id } }`);
+    expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(impatient.restCalls().filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/rest/companies']);
+  });
+
   it('is the code when Twenty resets the connection on every attempt', async () => {
     impatient.emulator.injectFault({ kind: 'reset', times: 10 });
     const { errors } = await failing(impatient, `{ companies(first: 1) { totalCount } }`);
