@@ -138,8 +138,8 @@ function parseNode(filter: string): FilterNode {
  */
 export function parseFilter(values: string[]): FilterNode | null {
   if (values.length !== 1) return null;
+  // An empty `filter=` is a string to Twenty: it becomes `and()` and fails as a leaf.
   const filter = values[0];
-  if (filter === '') return null;
   checkBrackets(filter);
   // §4 quirk 3: wrapped in and(…) unless it already is a conjunction.
   const wrapped = CONJUNCTION_RE.test(filter) ? filter : `and(${filter})`;
