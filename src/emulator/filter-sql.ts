@@ -99,10 +99,11 @@ function typeValue(col: ColumnDef, value: string, comparator: Comparator): unkno
       return date.toISOString();
     }
     case 'SELECT': {
+      // checkFilterEnumValues: options, plus the NULL / NOT_NULL words.
       const options = col.field.options ?? [];
-      if (!options.some((o) => o.value === value)) {
+      if (value !== 'NULL' && value !== 'NOT_NULL' && !options.some((o) => o.value === value)) {
         throw badRequest(
-          `Invalid value '${value}' for field '${col.field.name}'. Allowed values: ${options.map((o) => o.value).join(', ')}`,
+          `'filter' enum value '${value}' not available in '${col.field.name}' enum. Available enum values are [${options.map((o) => `'${o.value}'`).join(', ')}]`,
         );
       }
       return value;
