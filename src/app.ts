@@ -20,9 +20,10 @@ export interface App {
 /** Builds the whole BFF for one upstream; listening is `listen()`'s job. */
 export function createApp(config: Config): App {
   if (!config.twentyApiUrl) throw new Error('createApp needs config.twentyApiUrl (main.ts starts the emulator first).');
+  const baseUrl = config.twentyApiUrl;
   const metrics = new Metrics();
   const transport = createTwentyTransport({
-    baseUrl: config.twentyApiUrl,
+    baseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     maxRetries: config.upstreamMaxRetries,
     onCall(event) {
@@ -35,7 +36,7 @@ export function createApp(config: Config): App {
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, tokenFrom(request, config.twentyApiKey)),
+    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
   });

@@ -19,7 +19,10 @@ export interface UpstreamUsage {
 export interface RequestContext {
   client: TwentyClient;
   loaders: Loaders;
-  /** A one-way hash of the token: the key of any process-level cache (metadata, …). */
+  /**
+   * A one-way hash of the upstream URL and the token: the key of any process-level cache
+   * (metadata, …). The URL is in it because one key may be valid on two Twenty servers.
+   */
   tokenKey: string;
   upstream: UpstreamUsage;
 }
@@ -38,7 +41,7 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
   );
 }
 
-export function createRequestContext(transport: TwentyTransport, token: string): RequestContext {
+export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
@@ -48,7 +51,7 @@ export function createRequestContext(transport: TwentyTransport, token: string):
   return {
     client,
     loaders: createLoaders(client),
-    tokenKey: createHash('sha256').update(token).digest('hex').slice(0, 32),
+    tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
     upstream,
   };
 }

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createApp, listen, type RunningServer } from '../../src/app.js';
-import { clearMetadataCache } from '../../src/workspace/metadata.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { callsDuring, gql, nodes, restAll, type Rec } from './helpers.js';
 
@@ -129,8 +128,7 @@ describe('an older server with the pre-1.17 target field names', () => {
 
   beforeAll(async () => {
     stack = await startStack({ emulator: { companies: 20, legacy: true } });
-    // The cache is keyed by token, and this file used the same demo key on another server above.
-    clearMetadataCache();
+    // The same demo key was used on another server above: the cache key holds the upstream URL too.
     for (const plural of ['noteTargets', 'taskTargets']) all[plural] = await restAll(stack, plural);
   });
 
