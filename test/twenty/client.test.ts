@@ -84,7 +84,7 @@ describe('reading and writing through the emulator', () => {
 describe('retries', () => {
   for (const kind of ['502', '503', '429', 'reset', 'hang', 'malformed'] as const) {
     it(`retries a GET after a ${kind} and returns the second answer`, async () => {
-      const { transport: t, calls: attempts } = recordingTransport(emulator.url, { timeoutMs: 300 });
+      const { transport: t, calls: attempts } = recordingTransport(emulator.url, { timeoutMs: kind === 'hang' ? 1_000 : 5_000 });
       emulator.injectFault({ kind, method: 'GET', path: '/rest/companies', retryAfterSeconds: 0 });
       const page = await t.clientFor(emulator.keys.acme).list('companies');
       expect(page.records).toHaveLength(3);
@@ -109,7 +109,7 @@ describe('retries', () => {
 
   for (const kind of ['500', '502', '503', '429', 'reset', 'hang', 'malformed'] as const) {
     it(`never retries a write after a ${kind}`, async () => {
-      const { transport: t, calls: attempts } = recordingTransport(emulator.url, { timeoutMs: 300 });
+      const { transport: t, calls: attempts } = recordingTransport(emulator.url, { timeoutMs: kind === 'hang' ? 1_000 : 5_000 });
       emulator.injectFault({ kind, method: 'POST', path: '/rest/companies' });
       const error = await thrown(() => t.clientFor(emulator.keys.acme).create('companies', { name: `Fault ${kind}` }));
       expect(error).toBeInstanceOf(kind === '429' ? RateLimitedError : UpstreamError);
