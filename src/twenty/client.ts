@@ -101,17 +101,19 @@ class Client implements TwentyClient {
     const answer = await this.send('GET', object, `/rest/${object}${queryString(query)}`);
     if (answer.status === 404) throw new NotFoundError(`No ${object} collection on this Twenty.`);
     const page = readListPage(answer.body, object);
-    this.learnPageLimit(asked, page);
+    this.learnPageLimit(asked, page, params.endingBefore !== undefined);
     return page;
   }
 
   /**
    * §3: asked for more than 60 and got exactly 60 with more to come → an older server that
    * clamps at 60; got more than 60 → the current limit. Learned once, for the whole transport.
+   * Reading backwards, "more to come" is hasPreviousPage (hasNextPage only says a cursor was given).
    */
-  private learnPageLimit(asked: number | undefined, page: ListPage): void {
+  private learnPageLimit(asked: number | undefined, page: ListPage, backwards: boolean): void {
     if (this.facts.pageLimitKnown || asked === undefined || asked <= OLDER_PAGE_LIMIT) return;
-    if (page.records.length === OLDER_PAGE_LIMIT && page.pageInfo.hasNextPage) {
+    const more = backwards ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
+    if (page.records.length === OLDER_PAGE_LIMIT && more) {
       this.facts.pageLimit = OLDER_PAGE_LIMIT;
       this.facts.pageLimitKnown = true;
     } else if (page.records.length > OLDER_PAGE_LIMIT) {

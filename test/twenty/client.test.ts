@@ -188,6 +188,24 @@ describe('auth errors and the token', () => {
   });
 });
 
+describe('page-limit learning on a current server', () => {
+  it('is not fooled by a backward page of exactly 60 records before a cursor', async () => {
+    const em = await startTestEmulator({ companies: 0 });
+    const { transport: t } = recordingTransport(em.url);
+    const c = t.clientFor(em.keys.acme);
+    await c.createMany('companies', Array.from({ length: 61 }, (_, i) => ({ name: `C${String(i).padStart(2, '0')}` })));
+    // Reach the 61st record's cursor with small pages, which teach nothing about the limit.
+    const first = await c.list('companies', { limit: 60, orderBy: 'name' });
+    const last = await c.list('companies', { limit: 1, orderBy: 'name', startingAfter: first.pageInfo.endCursor! });
+    const back = await c.list('companies', { limit: 200, orderBy: 'name', endingBefore: last.pageInfo.endCursor! });
+    expect(back.records).toHaveLength(60);
+    expect(back.pageInfo.hasNextPage).toBe(true);
+    expect(await c.pageLimit()).toBe(200);
+    await t.close();
+    await em.close();
+  });
+});
+
 describe('an older server', () => {
   let legacy: Emulator;
   let legacyTransport: TwentyTransport;
