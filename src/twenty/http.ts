@@ -15,7 +15,7 @@
  * - 500 is not retried: Twenty's 500s are deterministic server bugs, retrying spends budget.
  */
 import { Pool } from 'undici';
-import { UpstreamError } from '../errors.js';
+import { BadUserInputError, UpstreamError } from '../errors.js';
 import type { UpstreamCallEvent } from './types.js';
 import { errorForStatus, redact } from './upstream-errors.js';
 import { readErrorMessages } from './shapes.js';
@@ -52,6 +52,8 @@ type Outcome =
   | { kind: 'answer'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
   | { kind: 'network_error' | 'timeout'; neverSent: boolean; cause: unknown };
 
+/** Room for the path within Node's default 16 KB request head, leaving space for headers. */
+export const MAX_PATH_CHARS = 15_000;
 const RETRYABLE_GET_STATUS = new Set([429, 502, 503, 504]);
 /** Error codes that prove no byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -63,7 +65,8 @@ export class Http {
 
   constructor(private readonly options: HttpOptions) {
     const url = new URL(options.baseUrl);
-    this.prefix = url.pathname.replace(/\/+$/, '');
+    // `https://host/rest` and `https://host` both mean the same server: paths below add `/rest`.
+    this.prefix = url.pathname.replace(/\/+$/, '').replace(/\/rest$/, '');
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       headersTimeout: options.timeoutMs,
@@ -74,6 +77,10 @@ export class Http {
 
   /** Sends with the retry policy; resolves with a 2xx/3xx answer or the mapped error. 404 resolves too. */
   async send(request: HttpRequest): Promise<HttpAnswer> {
+    if (request.path.length > MAX_PATH_CHARS) {
+      // Node (Twenty's server) refuses request heads over 16 KB with a bare 431; say why instead.
+      throw new BadUserInputError(`The request to Twenty is too long (${request.path.length} characters); narrow the filter.`);
+    }
     const isGet = request.method === 'GET';
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(request);

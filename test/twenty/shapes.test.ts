@@ -3,7 +3,7 @@
  * counts inside `data`, bare records and arrays, wrapped groupBy, framework error bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForbiddenError, RateLimitedError, UpstreamError } from '../../src/errors.js';
+import { BadUserInputError, ForbiddenError, RateLimitedError, UpstreamError } from '../../src/errors.js';
 import type { TwentyTransport } from '../../src/twenty/client.js';
 import { recordingTransport, startScriptedServer, thrown, type Script } from './helpers.js';
 
@@ -132,6 +132,27 @@ describe('requests and error bodies', () => {
     expect(error.message).not.toContain('test-key');
     script = (req) => ({ status: 400, body: { statusCode: 400, messages: [`bad ${req.headers.authorization}`] } });
     expect((await thrown(() => client().get('companies', A))).message).toBe('Twenty rejected the request: bad Bearer [redacted].');
+  });
+
+  it('refuses a path longer than a request head may be, without sending it', async () => {
+    const before = server.requests.length;
+    const error = await thrown(() => client().list('companies', { filter: `name[eq]:"${'x'.repeat(16_000)}"` }));
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect(server.requests).toHaveLength(before);
+  });
+
+  it('accepts a base URL that already ends in /rest', async () => {
+    script = () => ({ status: 200, body: { data: { companies: [] } } });
+    const t = recordingTransport(`${server.url}/rest/`).transport;
+    await t.clientFor('k').list('companies');
+    expect(server.requests.at(-1)?.url).toBe('/rest/companies');
+    await t.close();
+  });
+
+  it('validates transport options and tokens', () => {
+    expect(() => recordingTransport('ftp://x')).toThrow(TypeError);
+    expect(() => recordingTransport(server.url, { timeoutMs: 0 })).toThrow(TypeError);
+    expect(() => transport.clientFor('')).toThrow(TypeError);
   });
 
   it('maps other statuses through the one table', async () => {
