@@ -3,7 +3,7 @@
  * counts inside `data`, bare records and arrays, wrapped groupBy, framework error bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadUserInputError, ForbiddenError, RateLimitedError, UpstreamError } from '../../src/errors.js';
+import { BadUserInputError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UpstreamError } from '../../src/errors.js';
 import type { TwentyTransport } from '../../src/twenty/client.js';
 import { recordingTransport, startScriptedServer, thrown, type Script } from './helpers.js';
 
@@ -154,6 +154,17 @@ describe('requests and error bodies', () => {
     expect(() => recordingTransport(server.url, { timeoutMs: 0 })).toThrow(TypeError);
     expect(() => transport.clientFor('')).toThrow(TypeError);
   });
+
+  const table = [
+    [400, BadUserInputError], [401, UnauthenticatedError], [403, ForbiddenError], [404, NotFoundError], [409, BadUserInputError],
+    [422, BadUserInputError], [429, RateLimitedError], [500, UpstreamError], [502, UpstreamError], [503, UpstreamError], [504, UpstreamError],
+  ] as const;
+  for (const [status, errorClass] of table) {
+    it(`maps ${status} on an update to ${errorClass.name}`, async () => {
+      script = () => ({ status, body: { statusCode: status, messages: ['m'] } });
+      expect(await thrown(() => client().update('companies', A, { name: 'x' }))).toBeInstanceOf(errorClass);
+    });
+  }
 
   it('maps other statuses through the one table', async () => {
     script = () => ({ status: 418, body: {} });
