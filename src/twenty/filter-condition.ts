@@ -99,13 +99,14 @@ function evaluateLeaf(leaf: Leaf, record: TwentyRecord): Truth {
 }
 
 /**
- * Twenty treats `''` (and the text `NULL`) as the null of a text field (computeWhereConditionParts
- * with findPostgresDefaultNullEquivalentValue): `is NULL` also selects `''`, `eq ''`/`eq 'NULL'`
- * also select NULL, `neq ''`/`neq 'NULL'` exclude NULL outright. Undefined when the rule does not apply.
+ * Twenty treats `''` as the null of a text field (computeWhereConditionParts with
+ * findPostgresDefaultNullEquivalentValue): `is NULL` also selects `''`, `eq ''` also selects
+ * NULL, `neq ''` excludes NULL outright. (It treats the text `NULL` the same way; filter.ts
+ * writes eq/neq "NULL" so that it stays a literal.) Undefined when the rule does not apply.
  */
 function textNullEquivalence(leaf: Leaf, actual: unknown, missing: boolean): Truth | undefined {
   if (leaf.op === 'isNull') return leaf.value ? missing || actual === '' : !missing;
-  if ((leaf.op === 'eq' || leaf.op === 'neq') && (leaf.value === '' || leaf.value === 'NULL')) {
+  if ((leaf.op === 'eq' || leaf.op === 'neq') && leaf.value === '') {
     if (missing) return leaf.op === 'eq';
     return leaf.op === 'eq' ? actual === leaf.value : actual !== leaf.value;
   }

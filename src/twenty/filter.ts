@@ -261,6 +261,14 @@ function compileLeaf(leaf: Leaf): Bounds {
       };
     }
     default: {
+      if (leaf.kind === 'string' && leaf.value === 'NULL' && (leaf.op === 'eq' || leaf.op === 'neq')) {
+        // Twenty reads the text `NULL` in eq/neq as "empty" (findPostgresDefaultNullEquivalentValue),
+        // so `eq "NULL"` would also return records with no value. `in` has no such rule: it is
+        // SQL's literal `= 'NULL'`, unknown on NULL rows; neq is its negation.
+        const literalEq = exactPart(`${field}[in]:["NULL"]`, leaf.path);
+        if (leaf.op === 'eq') return literalEq;
+        return { upper: negate(literalEq.upper), lower: negate(literalEq.lower), exact: true };
+      }
       const written = writeScalar(leaf.kind, leaf.value);
       if (written !== undefined) return exactPart(`${field}[${leaf.op}]:${written}`, leaf.path);
       // Only strings can be unsayable (other kinds are validated to safe characters).

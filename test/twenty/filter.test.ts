@@ -36,9 +36,11 @@ describe('buildFilter writes exact strings for sayable values', () => {
     expect(buildFilter({ name: { eq: 'a,b]:[c' } }, fields).filter).toBe('name[eq]:"a,b]:[c"');
   });
 
-  it('writes empty strings, NULL-looking strings and padded strings as quoted values', () => {
+  it('writes empty strings and padded strings as quoted values, and keeps the text NULL a literal', () => {
     expect(buildFilter({ name: { eq: '' } }, fields).filter).toBe('name[eq]:""');
-    expect(buildFilter({ name: { eq: 'NULL' } }, fields).filter).toBe('name[eq]:"NULL"');
+    expect(buildFilter({ name: { eq: 'NULL' } }, fields).filter).toBe('name[in]:["NULL"]');
+    expect(buildFilter({ name: { neq: 'NULL' } }, fields).filter).toBe('not(name[in]:["NULL"])');
+    expect(buildFilter({ stage: { eq: 'NULL' } }, fields).filter).toBe('stage[eq]:"NULL"');
     expect(buildFilter({ name: { eq: '  x  ' } }, fields).filter).toBe('name[eq]:"  x  "');
   });
 
@@ -161,7 +163,7 @@ describe('buildFilter refuses what it cannot check', () => {
 
 describe('every hostile value reads back exactly on every parser generation', () => {
   const hostile = [
-    'plain', '', ' lead and trail ', 'NULL', 'NOT_NULL', 'a,b', 'a]:[b', '[x]', ']x[', 'a:b', '50%', 'under_score', 'back\\slash',
+    'plain', '', ' lead and trail ', 'NOT_NULL', 'null', 'a,b', 'a]:[b', '[x]', ']x[', 'a:b', '50%', 'under_score', 'back\\slash',
     'say "hi"', "it's Bob's", 'ünïcödé 😀', 'tab\there', 'name[eq]:"x"', 'x[eq]:1,y[eq]:2',
   ];
   for (const value of hostile) {

@@ -2,7 +2,8 @@
  * The answer a filter input must select, written straight from the GraphQL input and
  * independent of src/twenty: SQL three-valued logic, case-insensitive contains/startsWith/
  * endsWith, and Twenty's text null-equivalence (on the text fields `name` and
- * `address.addressCity`, '' counts as null for isNull, and eq/neq '' or 'NULL' match null).
+ * `address.addressCity`, '' counts as null for isNull, and eq/neq '' treat null as ''); the
+ * text 'NULL' is a literal like any other.
  */
 import type { FilterInput } from '../../src/twenty/filter.js';
 import type { TwentyRecord } from '../../src/twenty/types.js';
@@ -35,7 +36,7 @@ function operators(ops: Record<string, unknown>, actual: unknown, text: boolean)
       results.push(v ? missing || (text && actual === '') : !missing);
       continue;
     }
-    if (text && missing && (op === 'eq' || op === 'neq') && (v === '' || v === 'NULL')) {
+    if (text && missing && (op === 'eq' || op === 'neq') && v === '') {
       results.push(op === 'eq');
       continue;
     }
