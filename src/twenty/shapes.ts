@@ -36,7 +36,14 @@ function readList(value: unknown): { records: TwentyRecord[]; cursors: Array<str
   return undefined;
 }
 
-const firstNumber = (...values: unknown[]): number | undefined => values.find((v): v is number => typeof v === 'number');
+/** Counts may come as numbers or, through some proxies and big-int serialisers, as numeric strings. */
+const firstNumber = (...values: unknown[]): number | undefined => {
+  for (const v of values) {
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  }
+  return undefined;
+};
 const firstObject = (...values: unknown[]): Json => values.find(isObject) ?? {};
 const cursorOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 

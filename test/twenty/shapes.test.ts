@@ -41,6 +41,11 @@ describe('list shapes', () => {
     expect(page).toEqual({ records: [{ id: A }], totalCount: 1, pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: 's', endCursor: 'e' } });
   });
 
+  it('reads a totalCount sent as a numeric string', async () => {
+    script = () => ({ status: 200, body: { data: { tasks: [{ id: A }] }, totalCount: '41' } });
+    expect((await client().list('tasks')).totalCount).toBe(41);
+  });
+
   it('treats a missing hasPreviousPage as false and an empty page as null cursors', async () => {
     script = () => ({ status: 200, body: { data: { notes: [] }, totalCount: 0, pageInfo: { hasNextPage: false } } });
     expect((await client().list('notes')).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
