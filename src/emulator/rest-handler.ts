@@ -194,11 +194,22 @@ export class RestHandler {
     return id;
   }
 
+  /**
+   * New records go first (Twenty gives them a position below the smallest). Asked lazily:
+   * objects without a position column (noteTargets, taskTargets) never query it.
+   */
+  private positions(req: RestRequest, def: ObjectDef): () => number {
+    let next: number | undefined;
+    return () => {
+      next = (next ?? this.store.minPosition(req.ws, def)) - 1;
+      return next;
+    };
+  }
+
   private createOne(req: RestRequest, def: ObjectDef): RestResponse {
     const depth = this.depth(req);
     const upsert = req.query.get('upsert') === 'true';
-    let next = this.store.minPosition(req.ws, def) - 1;
-    const values = this.prepareCreate(req, def, req.body, () => next--);
+    const values = this.prepareCreate(req, def, req.body, this.positions(req, def));
     const id = this.insertOrUpsert(req, def, req.body, values, upsert);
     const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
     return { status: 201, body: { data: { [`create${capitalize(def.singular)}`]: record } } };
@@ -211,8 +222,8 @@ export class RestHandler {
     if (req.body.length > this.settings.pageLimit) {
       throw badRequest(`Maximum number of records to create at once is ${this.settings.pageLimit}`);
     }
-    let next = this.store.minPosition(req.ws, def) - 1;
-    const prepared = req.body.map((body) => ({ body, values: this.prepareCreate(req, def, body, () => next--) }));
+    const position = this.positions(req, def);
+    const prepared = req.body.map((body) => ({ body, values: this.prepareCreate(req, def, body, position) }));
     const ids = this.store.db.transaction(() => prepared.map((p) => this.insertOrUpsert(req, def, p.body, p.values, upsert)))();
     const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
     return { status: 201, body: { data: { [`create${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };

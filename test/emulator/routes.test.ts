@@ -64,6 +64,21 @@ describe('§1 routes', () => {
     expect(again.body.data.company.name).toBe(name);
   });
 
+  it('POST creates records of objects without a position, one and many (note and task targets)', async () => {
+    const note = await createOne(em, 'notes', { title: tag('Linked ') });
+    const company = (await list(em, 'companies', { limit: '1' })).records[0];
+    const one = await rest(em, '/rest/noteTargets', { method: 'POST', body: { noteId: note.id, targetCompanyId: company.id } });
+    expect(one.status).toBe(201);
+    expect(one.body.data.createNoteTarget).toMatchObject({ noteId: note.id, targetCompanyId: company.id });
+    const task = await createOne(em, 'tasks', { title: tag('Linked ') });
+    const many = await rest(em, '/rest/batch/taskTargets', {
+      method: 'POST',
+      body: [{ taskId: task.id, targetCompanyId: company.id }, { taskId: task.id, targetCompanyId: company.id }],
+    });
+    expect(many.status).toBe(201);
+    expect(many.body.data.createTaskTargets).toHaveLength(2);
+  });
+
   it('POST /rest/companies?upsert=true is accepted with 201', async () => {
     const name = tag('Upsert ');
     const res = await rest(em, `/rest/companies${qs({ upsert: 'true' })}`, { method: 'POST', body: { name } });
