@@ -427,7 +427,9 @@ export type MoneyInput = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -479,7 +481,9 @@ export type Mutation = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateCompaniesArgs = {
   inputs: Array<CreateCompanyInput>;
@@ -491,7 +495,9 @@ export type MutationCreateCompaniesArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateCompanyArgs = {
   input: CreateCompanyInput;
@@ -503,7 +509,9 @@ export type MutationCreateCompanyArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateNoteArgs = {
   input: CreateNoteInput;
@@ -515,7 +523,9 @@ export type MutationCreateNoteArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateNotesArgs = {
   inputs: Array<CreateNoteInput>;
@@ -527,7 +537,9 @@ export type MutationCreateNotesArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateOpportunitiesArgs = {
   inputs: Array<CreateOpportunityInput>;
@@ -539,7 +551,9 @@ export type MutationCreateOpportunitiesArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateOpportunityArgs = {
   input: CreateOpportunityInput;
@@ -551,7 +565,9 @@ export type MutationCreateOpportunityArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreatePeopleArgs = {
   inputs: Array<CreatePersonInput>;
@@ -563,7 +579,9 @@ export type MutationCreatePeopleArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreatePersonArgs = {
   input: CreatePersonInput;
@@ -575,7 +593,9 @@ export type MutationCreatePersonArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateTaskArgs = {
   input: CreateTaskInput;
@@ -587,7 +607,9 @@ export type MutationCreateTaskArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationCreateTasksArgs = {
   inputs: Array<CreateTaskInput>;
@@ -599,7 +621,9 @@ export type MutationCreateTasksArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDeleteCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -611,7 +635,9 @@ export type MutationDeleteCompanyArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDeleteNoteArgs = {
   id: Scalars['ID']['input'];
@@ -623,7 +649,9 @@ export type MutationDeleteNoteArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDeleteOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -635,7 +663,9 @@ export type MutationDeleteOpportunityArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDeletePersonArgs = {
   id: Scalars['ID']['input'];
@@ -647,7 +677,9 @@ export type MutationDeletePersonArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDeleteTaskArgs = {
   id: Scalars['ID']['input'];
@@ -659,7 +691,9 @@ export type MutationDeleteTaskArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDestroyCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -671,7 +705,9 @@ export type MutationDestroyCompanyArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDestroyNoteArgs = {
   id: Scalars['ID']['input'];
@@ -683,7 +719,9 @@ export type MutationDestroyNoteArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDestroyOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -695,7 +733,9 @@ export type MutationDestroyOpportunityArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDestroyPersonArgs = {
   id: Scalars['ID']['input'];
@@ -707,7 +747,9 @@ export type MutationDestroyPersonArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationDestroyTaskArgs = {
   id: Scalars['ID']['input'];
@@ -719,7 +761,9 @@ export type MutationDestroyTaskArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationRestoreCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -731,7 +775,9 @@ export type MutationRestoreCompanyArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationRestoreNoteArgs = {
   id: Scalars['ID']['input'];
@@ -743,7 +789,9 @@ export type MutationRestoreNoteArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationRestoreOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -755,7 +803,9 @@ export type MutationRestoreOpportunityArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationRestorePersonArgs = {
   id: Scalars['ID']['input'];
@@ -767,7 +817,9 @@ export type MutationRestorePersonArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationRestoreTaskArgs = {
   id: Scalars['ID']['input'];
@@ -779,7 +831,9 @@ export type MutationRestoreTaskArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationUpdateCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -792,7 +846,9 @@ export type MutationUpdateCompanyArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationUpdateNoteArgs = {
   id: Scalars['ID']['input'];
@@ -805,7 +861,9 @@ export type MutationUpdateNoteArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationUpdateOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -818,7 +876,9 @@ export type MutationUpdateOpportunityArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationUpdatePersonArgs = {
   id: Scalars['ID']['input'];
@@ -831,7 +891,9 @@ export type MutationUpdatePersonArgs = {
  * `restoreX`); `destroyX` removes the record for good. Input field names are Twenty's own
  * (twenty-rest.md §10); composite inputs send only the sub-fields given, so an update of
  * `name: { firstName: "Ada" }` leaves `lastName` as it is. `stage` and `status` are checked
- * against the workspace's options before anything is written.
+ * against the workspace's options before anything is written. `createCompanies` and the other
+ * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
+ * 60 on older ones) and refuses whole beyond it.
  */
 export type MutationUpdateTaskArgs = {
   id: Scalars['ID']['input'];

@@ -439,6 +439,17 @@ describe('input checks before any write', () => {
     expect(error.message).toMatch(/noSuchField/);
   });
 
+  it("refuses, with Twenty's message, a batch larger than Twenty accepts, and creates none of it", async () => {
+    const name = `Oversized ${Date.now()}`;
+    const error = await gqlError(`mutation($inputs: [CreateCompanyInput!]!) { createCompanies(inputs: $inputs) { id } }`, {
+      inputs: Array.from({ length: 201 }, () => ({ name })),
+    });
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/200/);
+    const res = await rest(stack.emulator, `/rest/companies?filter=${encodeURIComponent(`name[eq]:"${name}"`)}`);
+    expect(res.body.data.companies).toEqual([]);
+  });
+
   it('answers NOT_FOUND for an update, delete or restore of a record that does not exist', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     for (const query of [
