@@ -439,6 +439,21 @@ describe('input checks before any write', () => {
     expect(error.message).toMatch(/noSuchField/);
   });
 
+  it("answers NOT_FOUND when one workspace's key writes another workspace's record, and leaves it as it was", async () => {
+    const id = await someId('companies');
+    const before = await restRecord('companies', id);
+    const globex = stack.emulator.keys.globex;
+    for (const query of [
+      `mutation($id: ID!) { updateCompany(id: $id, input: { name: "Hijacked" }) { id } }`,
+      `mutation($id: ID!) { deleteCompany(id: $id) { id } }`,
+      `mutation($id: ID!) { destroyCompany(id: $id) }`,
+    ]) {
+      const { body } = await stack.query(query, { id }, { key: globex });
+      expect(body.errors?.[0].extensions?.code, query).toBe('NOT_FOUND');
+    }
+    expect(await restRecord('companies', id)).toEqual(before);
+  });
+
   it("refuses, with Twenty's message, a batch larger than Twenty accepts, and creates none of it", async () => {
     const name = `Oversized ${Date.now()}`;
     const error = await gqlError(`mutation($inputs: [CreateCompanyInput!]!) { createCompanies(inputs: $inputs) { id } }`, {
