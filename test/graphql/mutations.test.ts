@@ -360,6 +360,32 @@ describe('relations and targets written by mutations', () => {
   });
 });
 
+describe('REST cost of each write', () => {
+  it('create, update, restore and destroy cost one call each, a soft delete two (the delete, then its read-back)', async () => {
+    // Warm the workspace metadata (cached per token for a minute) so the counts below are the writes'.
+    await gql(`mutation { createOpportunity(input: { stage: "NEW" }) { id } }`);
+    const calls = async (query: string, variables?: Rec) => {
+      stack.resetCalls();
+      const data = await gql(query, variables);
+      return { data, calls: stack.restCalls().map((c) => `${c.method} ${c.path}`) };
+    };
+    const created = await calls(`mutation { createOpportunity(input: { name: "Costed", stage: "MEETING" }) { id stage } }`);
+    const id = created.data.createOpportunity.id;
+    expect(created.calls).toEqual(['POST /rest/opportunities']);
+    expect((await calls(`mutation($id: ID!) { updateOpportunity(id: $id, input: { stage: "PROPOSAL" }) { stage } }`, { id })).calls).toEqual([
+      `PATCH /rest/opportunities/${id}`,
+    ]);
+    expect((await calls(`mutation($id: ID!) { deleteOpportunity(id: $id) { deletedAt } }`, { id })).calls).toEqual([
+      `DELETE /rest/opportunities/${id}`,
+      'GET /rest/opportunities',
+    ]);
+    expect((await calls(`mutation($id: ID!) { restoreOpportunity(id: $id) { deletedAt } }`, { id })).calls).toEqual([
+      `PATCH /rest/opportunities/${id}/restore`,
+    ]);
+    expect((await calls(`mutation($id: ID!) { destroyOpportunity(id: $id) }`, { id })).calls).toEqual([`DELETE /rest/opportunities/${id}`]);
+  });
+});
+
 describe('input checks before any write', () => {
   async function expectRefused(query: string, variables: Rec, message: RegExp) {
     stack.resetCalls();
