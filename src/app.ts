@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createLogger, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createRequestContext, tokenFrom, type RequestContext } from './context.js';
-import { toGraphQLError } from './errors.js';
+import { createErrorLogger, toGraphQLError } from './errors.js';
 import { Metrics } from './metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
@@ -38,6 +38,7 @@ export function createApp(config: Config): App {
     landingPage: false,
     context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
+    logging: createErrorLogger(createLogger('info')),
     plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
   });
   return {

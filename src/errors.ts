@@ -58,9 +58,9 @@ export class UpstreamError extends BffError {
 /**
  * The one mapping from thrown errors to what clients see (used as yoga's `maskedErrors.maskError`).
  * BffErrors keep their message and code; GraphQLErrors from validation/parsing pass through;
- * everything else is masked and logged once.
+ * everything else is masked (yoga logs what was masked: see `createErrorLogger`).
  */
-export function toGraphQLError(error: unknown, log: (e: unknown) => void = console.error): GraphQLError {
+export function toGraphQLError(error: unknown): GraphQLError {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   const path = error instanceof GraphQLError ? error.path : undefined;
   const nodes = error instanceof GraphQLError ? error.nodes : undefined;
@@ -73,10 +73,41 @@ export function toGraphQLError(error: unknown, log: (e: unknown) => void = conso
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
-  log(original);
   return new GraphQLError('Unexpected error.', {
     nodes,
     path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+}
+
+/** graphql-js and yoga may each wrap the thrown error once; the class that was thrown decides. */
+export function thrownError(error: unknown): unknown {
+  let original = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  return original;
+}
+
+export interface ErrorLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/**
+ * Yoga logs every error its mask changes. A client's mistake (BAD_USER_INPUT, NOT_FOUND, …) is not
+ * the server's problem and is not logged; a failing Twenty is a one-line warning; anything else is
+ * a bug and is logged once, whole.
+ */
+export function createErrorLogger(base: ErrorLogger): ErrorLogger {
+  return {
+    debug: (...args) => base.debug(...args),
+    info: (...args) => base.info(...args),
+    warn: (...args) => base.warn(...args),
+    error(...args) {
+      const known = args.map(thrownError).find((a): a is BffError => a instanceof BffError);
+      if (!known) return base.error(...args);
+      if (known instanceof UpstreamError || known instanceof RateLimitedError) base.warn(`${known.code}: ${known.message}`);
+    },
+  };
 }

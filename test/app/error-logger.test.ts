@@ -1,0 +1,32 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError, createErrorLogger, NotFoundError, UpstreamError } from '../../src/errors.js';
+
+function recording() {
+  const lines: Array<[string, unknown[]]> = [];
+  const at = (level: string) => (...args: unknown[]) => void lines.push([level, args]);
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('the error logger', () => {
+  it('stays quiet about the caller\'s own mistakes, even wrapped by graphql-js', () => {
+    const { lines, logger } = recording();
+    const log = createErrorLogger(logger);
+    log.error(new BadUserInputError('bad stage'));
+    log.error(new GraphQLError('wrapped', { originalError: new NotFoundError('gone') }));
+    expect(lines).toEqual([]);
+  });
+
+  it('turns a failing Twenty into a one-line warning with its code', () => {
+    const { lines, logger } = recording();
+    createErrorLogger(logger).error(new GraphQLError('x', { originalError: new UpstreamError('Twenty failed (HTTP 502).') }));
+    expect(lines).toEqual([['warn', ['UPSTREAM_ERROR: Twenty failed (HTTP 502).']]]);
+  });
+
+  it('logs an unknown error whole, once', () => {
+    const { lines, logger } = recording();
+    const bug = new TypeError('undefined is not a function');
+    createErrorLogger(logger).error(bug);
+    expect(lines).toEqual([['error', [bug]]]);
+  });
+});
