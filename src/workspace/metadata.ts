@@ -27,11 +27,6 @@ export function getObjectMetadata(ctx: MetadataContext, now = Date.now()): Promi
   return objects;
 }
 
-/** Forgets every cached workspace (tests; after a metadata change made through this process). */
-export function clearMetadataCache(): void {
-  cache.clear();
-}
-
 /** The options of a SELECT field, by position; empty when the object or field is unknown. */
 export async function getSelectOptions(
   ctx: MetadataContext,
