@@ -2,15 +2,27 @@
  * Paging helpers over TwentyClient (§3): read a whole result by following `starting_after`,
  * and split loader keys into `field[in]:[…]` calls that fit the page limit and a URL.
  */
-import { UpstreamError } from '../errors.js';
+import { BadUserInputError, UpstreamError } from '../errors.js';
 import type { ListParams, ObjectPlural, TwentyClient, TwentyRecord } from './types.js';
 
-/** Every record matching params, paging with starting_after at the server's page limit until hasNextPage is false; applies `residual` if given. */
+/**
+ * The most candidate records a residual check may read (§4: a value Twenty cannot express is sent
+ * as a wider pattern and checked here). 2,000 is 10 calls on current Twenty: past that the caller
+ * is asked to narrow the filter rather than have one query spend the workspace's budget of 100
+ * requests a minute (§9).
+ */
+export const RESIDUAL_SCAN_LIMIT = 2_000;
+
+/**
+ * Every record matching params, paging with starting_after at the server's page limit until
+ * hasNextPage is false; applies `residual` if given, reading at most `maxScanned` candidates.
+ */
 export async function listAll(
   client: TwentyClient,
   object: ObjectPlural,
   params: ListParams,
   residual?: (r: TwentyRecord) => boolean,
+  maxScanned = residual ? RESIDUAL_SCAN_LIMIT : Infinity,
 ): Promise<TwentyRecord[]> {
   const records: TwentyRecord[] = [];
   const seen = new Set<string>();
@@ -21,12 +33,22 @@ export async function listAll(
     const page = await client.list(object, { ...params, limit, startingAfter: after, endingBefore: undefined });
     for (const record of page.records) if (!residual || residual(record)) records.push(record);
     if (!page.pageInfo.hasNextPage || page.records.length === 0) return records;
+    // totalCount counts every candidate (§2), so the first page already tells whether we may go on.
+    if (page.totalCount > maxScanned) throw tooBroad(object, maxScanned);
     const next = page.pageInfo.endCursor;
     // A server that says "more" without a new cursor would have us loop for ever.
     if (!next || seen.has(next)) throw new UpstreamError(`Twenty gave no usable cursor to page through ${object}.`);
     seen.add(next);
     after = next;
   }
+}
+
+function tooBroad(object: ObjectPlural, maxScanned: number): BadUserInputError {
+  return new BadUserInputError(
+    `A filter value Twenty cannot express exactly (parentheses, both quote characters, …) is checked by the BFF, ` +
+      `which would have to read more than ${maxScanned} ${object} for it: add a narrower condition.`,
+    { candidateLimit: maxScanned },
+  );
 }
 
 /**

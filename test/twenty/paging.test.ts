@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { UpstreamError } from '../../src/errors.js';
+import { BadUserInputError, UpstreamError } from '../../src/errors.js';
 import type { TwentyTransport } from '../../src/twenty/client.js';
 import { cursorFor, orderKeyPaths } from '../../src/twenty/cursor.js';
 import { idInFilter } from '../../src/twenty/filter.js';
@@ -132,5 +132,36 @@ describe('cursorFor', () => {
     expect(decode(cursorFor(record, 'name.firstName', { style: 'flat' }))).toEqual({ 'name.firstName': 'Ada', id: 'i' });
     expect(Object.keys(decode(cursorFor(record, [{ field: 'id' }, { field: 'name.firstName' }])))).toEqual(['id', 'name']);
     expect(orderKeyPaths(undefined)).toEqual([['id']]);
+  });
+});
+
+describe('listAll with a residual check', () => {
+  let emulator: Emulator;
+  let transport: TwentyTransport;
+  beforeAll(async () => {
+    // 300 people: more than one page of 200.
+    emulator = await startTestEmulator({ companies: 60 });
+    transport = recordingTransport(emulator.url).transport;
+  });
+  afterAll(async () => {
+    await transport.close();
+    await emulator.close();
+  });
+
+  it('refuses with BAD_USER_INPUT after one call when the candidates outnumber the scan limit', async () => {
+    const client = transport.clientFor(emulator.keys.acme);
+    emulator.reset();
+    const error = await thrown(() => listAll(client, 'people', {}, () => true, 100));
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect((error as BadUserInputError).message).toMatch(/more than 100 people/);
+    expect(emulator.stats().requests.total).toBe(1);
+  });
+
+  it('reads every page when the candidates fit the scan limit', async () => {
+    const client = transport.clientFor(emulator.keys.acme);
+    const total = (await client.list('people', { limit: 0 })).totalCount;
+    const people = await listAll(client, 'people', {}, () => true, total);
+    expect(total).toBeGreaterThan(200);
+    expect(people).toHaveLength(total);
   });
 });
