@@ -28,9 +28,14 @@ function fieldsOf(def: ObjectDef, registry: ObjectRegistry): Array<Record<string
     options: f.options ? f.options.map((o) => ({ id: o.id, value: o.value, label: o.label, color: o.color, position: o.position })) : null,
     relation: null,
   }));
-  for (const rel of def.manyToOne) {
+  const relationField = (
+    rel: { name: string; target: string },
+    type: 'MANY_TO_ONE' | 'ONE_TO_MANY',
+    settings: Record<string, unknown>,
+    targetFieldMetadata?: { name: string },
+  ) => {
     const target = registry.get(rel.target)!;
-    fields.push({
+    return {
       ...base(rel.name),
       type: 'RELATION',
       name: rel.name,
@@ -41,35 +46,18 @@ function fieldsOf(def: ObjectDef, registry: ObjectRegistry): Array<Record<string
       isNullable: true,
       defaultValue: null,
       options: null,
-      settings: { relationType: 'MANY_TO_ONE', joinColumnName: rel.fk },
+      settings: { relationType: type, ...settings },
       relation: {
-        type: 'MANY_TO_ONE',
+        type,
         sourceObjectMetadata: { id: def.id, nameSingular: def.singular, namePlural: def.plural },
         targetObjectMetadata: { id: target.id, nameSingular: target.singular, namePlural: target.plural },
+        ...(targetFieldMetadata ? { targetFieldMetadata } : {}),
       },
-    });
-  }
+    };
+  };
+  for (const rel of def.manyToOne) fields.push(relationField(rel, 'MANY_TO_ONE', { joinColumnName: rel.fk }));
   for (const rel of def.oneToMany) {
-    const target = registry.get(rel.target)!;
-    fields.push({
-      ...base(rel.name),
-      type: 'RELATION',
-      name: rel.name,
-      label: rel.name.replace(/^./, (c) => c.toUpperCase()),
-      description: null,
-      icon: null,
-      isSystem: false,
-      isNullable: true,
-      defaultValue: null,
-      options: null,
-      settings: { relationType: 'ONE_TO_MANY' },
-      relation: {
-        type: 'ONE_TO_MANY',
-        sourceObjectMetadata: { id: def.id, nameSingular: def.singular, namePlural: def.plural },
-        targetObjectMetadata: { id: target.id, nameSingular: target.singular, namePlural: target.plural },
-        targetFieldMetadata: { name: rel.fk.replace(/Id$/, '') },
-      },
-    });
+    fields.push(relationField(rel, 'ONE_TO_MANY', {}, { name: rel.fk.replace(/Id$/, '') }));
   }
   return fields;
 }
