@@ -37,6 +37,12 @@ class Gen {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)];
   }
+  /** An item drawn with the given relative weights (same length as items). */
+  weighted<T>(items: readonly T[], weights: readonly number[]): T {
+    let r = this.next() * weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < items.length; i++) if ((r -= weights[i]) < 0) return items[i];
+    return items[items.length - 1];
+  }
   chance(p: number): boolean {
     return this.next() < p;
   }
@@ -225,6 +231,8 @@ export function seedWorkspace(db: Db, registry: ObjectRegistry, ws: string, seed
 
   const insertOpportunity = ins('opportunities');
   const stages = registry.get('opportunities')!.fieldsByName.get('stage')!.options!.map((o) => o.value);
+  // A sales funnel: most deals early, fewer at each later stage (weights by stage position).
+  const stageWeights = stages.map((_, i) => stages.length + 1 - i);
   const opportunities: Array<{ id: string; company: number }> = [];
   const nOpportunities = Math.floor(nCompanies * 2.5);
   for (let i = 0; i < nOpportunities; i++) {
@@ -236,7 +244,8 @@ export function seedWorkspace(db: Db, registry: ObjectRegistry, ws: string, seed
       amount: { amountMicros: g.int(1, 500) * 1_000_000_000, currencyCode: g.chance(0.85) ? 'USD' : 'EUR' },
       // Close dates spread over the 12 months around today.
       closeDate: iso(anchor + g.int(-182, 182) * DAY),
-      stage: stages[i % stages.length],
+      // The first few cover every stage, so even a tiny demo shows them all.
+      stage: i < stages.length ? stages[i] : g.weighted(stages, stageWeights),
       position: i,
       companyId: company.id,
       pointOfContactId: g.chance(0.9) ? g.pick(peopleByCompany[companyIndex]) : null,
