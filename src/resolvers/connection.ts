@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { RequestContext } from '../context.js';
 import { buildFilter, orderByString } from '../twenty/filter.js';
-import { cursorFor } from '../twenty/cursor.js';
+import { cursorFor, orderKeyPaths } from '../twenty/cursor.js';
 import { listAll } from '../twenty/paging.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
 import type { ObjectSpec } from './objects.js';
@@ -99,6 +99,7 @@ const edgesFor = (records: TwentyRecord[], order: OrderItem[]): Edge[] =>
 export async function rootConnection(ctx: RequestContext, spec: ObjectSpec, args: ConnectionArgs): Promise<Connection> {
   checkPaging(args);
   const query = toListQuery(spec, args);
+  for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
   const pageLimit = await client.pageLimit();
   if (query.residual) {
@@ -165,15 +166,33 @@ export async function rootConnection(ctx: RequestContext, spec: ObjectSpec, args
   };
 }
 
-/** The id inside one of Twenty's cursors (§3: base64 of JSON holding the order values and `id`). */
-function cursorId(cursor: string): string {
+/** One of Twenty's cursors, decoded (§3: base64 of JSON holding the order values and `id`). */
+function decodeCursor(cursor: string): Record<string, unknown> {
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { id?: unknown };
-    if (typeof decoded?.id === 'string') return decoded.id;
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as unknown;
+    if (decoded && typeof decoded === 'object' && typeof (decoded as { id?: unknown }).id === 'string') {
+      return decoded as Record<string, unknown>;
+    }
   } catch {
     // fall through
   }
   throw new BadUserInputError('Invalid cursor.', { cursor });
+}
+
+const cursorId = (cursor: string): string => decodeCursor(cursor).id as string;
+
+/**
+ * Twenty positions a cursor by whatever keys it holds (§3), so a cursor taken from a list in
+ * another order would silently land somewhere meaningless: refuse it instead.
+ */
+function checkCursorOrder(cursor: string, order: OrderItem[]): void {
+  const expected = new Set(orderKeyPaths(order).map((path) => path[0]));
+  const keys = Object.keys(decodeCursor(cursor));
+  if (keys.length !== expected.size || keys.some((key) => !expected.has(key))) {
+    throw new BadUserInputError('This cursor belongs to a list in another order: pass the same orderBy it was taken with.', {
+      cursor,
+    });
+  }
 }
 
 /**

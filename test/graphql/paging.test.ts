@@ -96,6 +96,21 @@ describe('paging a root list', () => {
     expect(idsOf(nodes(p))).toEqual(full.slice(5, 8));
   });
 
+  it('refuses a cursor taken from a list in another order, at root, rather than landing anywhere', async () => {
+    const byName = await page('first: 3', '[{ field: NAME }]');
+    const errors = await gqlErrors(
+      stack,
+      `{ companies(first: 3, after: "${byName.pageInfo.endCursor}", orderBy: [{ field: EMPLOYEES, direction: DESC }]) { totalCount } }`,
+    );
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].message).toMatch(/another order/);
+    const unordered = await gqlErrors(stack, `{ companies(last: 3, before: "${byName.pageInfo.endCursor}") { totalCount } }`);
+    expect(unordered[0].extensions?.code).toBe('BAD_USER_INPUT');
+    // The same cursor with the order it came from pages on.
+    const next = await page(`first: 3, after: "${byName.pageInfo.endCursor}"`, '[{ field: NAME }]');
+    expect(next.edges).toHaveLength(3);
+  });
+
   it('counts without records for first: 0', async () => {
     const p = await page('first: 0');
     expect(p.edges).toEqual([]);
