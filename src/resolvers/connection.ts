@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 import type { RequestContext } from '../context.js';
-import { buildFilter, orderByString } from '../twenty/filter.js';
+import { andFilters, buildFilter, orderByString } from '../twenty/filter.js';
 import { cursorFor, orderKeyPaths } from '../twenty/cursor.js';
 import { listAll } from '../twenty/paging.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
@@ -79,6 +79,12 @@ export function toListQuery(spec: ObjectSpec, args: Pick<ConnectionArgs, 'filter
   };
 }
 
+function withExtraFilter(query: ListQuery, extraFilter: string | undefined): ListQuery {
+  if (!extraFilter) return query;
+  const { filter, residual } = andFilters({ filter: query.filter, residual: query.residual }, extraFilter);
+  return { ...query, filter, residual, key: JSON.stringify([query.key, extraFilter]) };
+}
+
 /** The `order_by` string for these items, leaving out the `id` tie-breaker Twenty appends itself. */
 function orderParam(order: OrderItem[]): string | undefined {
   const last = order[order.length - 1];
@@ -96,9 +102,15 @@ const edgesFor = (records: TwentyRecord[], order: OrderItem[]): Edge[] =>
  * cannot express exactly, §4), every candidate is read and the page is cut in memory, so counts
  * stay exact.
  */
-export async function rootConnection(ctx: RequestContext, spec: ObjectSpec, args: ConnectionArgs): Promise<Connection> {
+export async function rootConnection(
+  ctx: RequestContext,
+  spec: ObjectSpec,
+  args: ConnectionArgs,
+  /** A condition ANDed to the caller's filter, built by the filter module (e.g. `companyId[eq]:…` of one parent). */
+  extraFilter?: string,
+): Promise<Connection> {
   checkPaging(args);
-  const query = toListQuery(spec, args);
+  const query = withExtraFilter(toListQuery(spec, args), extraFilter);
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
   const pageLimit = await client.pageLimit();
