@@ -69,7 +69,13 @@ export function toGraphQLError(error: unknown): GraphQLError {
       nodes,
       path,
       originalError: original,
-      extensions: { code: original.code, ...original.details },
+      extensions: {
+        code: original.code,
+        ...original.details,
+        // Without a path the whole request failed (e.g. no key): the HTTP status says so too.
+        // A field's error keeps 200, since other fields may still carry data.
+        ...(path === undefined ? { http: requestFailure(original.code) } : {}),
+      },
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
@@ -78,6 +84,20 @@ export function toGraphQLError(error: unknown): GraphQLError {
     path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+}
+
+const REQUEST_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  UPSTREAM_ERROR: 502,
+};
+
+function requestFailure(code: ErrorCode): { status: number; headers?: Record<string, string> } {
+  const status = REQUEST_STATUS[code];
+  return code === 'UNAUTHENTICATED' ? { status, headers: { 'WWW-Authenticate': 'Bearer' } } : { status };
 }
 
 /** graphql-js and yoga may each wrap the thrown error once; the class that was thrown decides. */

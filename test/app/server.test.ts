@@ -19,21 +19,25 @@ describe('the BFF server', () => {
   });
 
   it('refuses a request without any key with UNAUTHENTICATED', async () => {
-    const { body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, { key: null });
+    const { status, body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, { key: null });
+    expect(status).toBe(401);
     expect(body.data ?? null).toBeNull();
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a malformed Authorization header with UNAUTHENTICATED', async () => {
-    const { body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, {
+    const { status, body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, {
       key: null,
       headers: { authorization: 'Basic abc' },
     });
+    expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('maps a key Twenty rejects to UNAUTHENTICATED without echoing the key', async () => {
-    const { body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, { key: 'wrong-secret-key' });
+    const { status, body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, { key: 'wrong-secret-key' });
+    // A field's error: the response stays 200, as other fields could have carried data.
+    expect(status).toBe(200);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(body)).not.toContain('wrong-secret-key');
   });
