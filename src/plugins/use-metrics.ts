@@ -3,10 +3,23 @@ import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../metrics.js';
 
 /**
+ * Operation names come from callers, so each new one would be a new series for ever: the first
+ * `maxNames` names get their own label, later ones share `other`.
+ */
+export const MAX_OPERATION_NAMES = 100;
+
+/**
  * Serves `GET /metrics` (Prometheus text) and counts and times every GraphQL operation.
  * Upstream requests are counted by the transport's `onCall` hook (see app.ts).
  */
-export function useMetrics(metrics: Metrics, path = '/metrics'): Plugin {
+export function useMetrics(metrics: Metrics, path = '/metrics', maxNames = MAX_OPERATION_NAMES): Plugin {
+  const names = new Set<string>();
+  const labelFor = (name: string): string => {
+    if (names.has(name)) return name;
+    if (names.size >= maxNames) return 'other';
+    names.add(name);
+    return name;
+  };
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
@@ -27,7 +40,7 @@ export function useMetrics(metrics: Metrics, path = '/metrics'): Plugin {
       );
       const labels = {
         type: operation && 'operation' in operation ? operation.operation : 'unknown',
-        name: operation && 'name' in operation && operation.name ? operation.name.value : 'anonymous',
+        name: labelFor(operation && 'name' in operation && operation.name ? operation.name.value : 'anonymous'),
       };
       return {
         onExecuteDone({ result }) {

@@ -86,3 +86,20 @@ describe('a single-tenant deployment with TWENTY_API_KEY', () => {
     }
   });
 });
+
+describe('metrics labels', () => {
+  it('give the first 100 operation names their own series and fold later ones into "other"', async () => {
+    const stack = await startStack({ emulator: { companies: 2 } });
+    try {
+      for (let i = 0; i < 103; i++) await stack.query(`query Name${i} { __typename }`);
+      const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+      const names = new Set([...text.matchAll(/^twenty_bff_graphql_operations_total\{name="([^"]+)"/gm)].map((m) => m[1]));
+      expect(names.size).toBe(101);
+      expect(names.has('Name99')).toBe(true);
+      expect(names.has('Name100')).toBe(false);
+      expect(text).toMatch(/^twenty_bff_graphql_operations_total\{name="other",outcome="ok",type="query"\} 3$/m);
+    } finally {
+      await stack.close();
+    }
+  });
+});
