@@ -360,6 +360,69 @@ describe('relations and targets written by mutations', () => {
   });
 });
 
+describe('a soft delete whose read-back fails', () => {
+  /** The record as the emulator holds it, found only through a `deletedAt[is]:NOT_NULL` filter. */
+  async function softDeletedViaRest(id: string): Promise<Rec | undefined> {
+    const filter = encodeURIComponent(`id[eq]:${id},deletedAt[is]:NOT_NULL`);
+    const res = await rest(stack.emulator, `/rest/companies?filter=${filter}`);
+    expect(res.status, res.text).toBe(200);
+    return (res.body.data.companies as Rec[])[0];
+  }
+
+  it('still succeeds once the DELETE has answered, returning the id with deletedAt set to now', async () => {
+    const { id } = (await gql(`mutation { createCompany(input: { name: "Read-back fails" }) { id } }`)).createCompany;
+    stack.resetCalls();
+    const before = Date.now();
+    stack.emulator.injectFault({ kind: '500', times: 1, method: 'GET', path: '/rest/companies' });
+    const deleted = (await gql(`mutation($id: ID!) { deleteCompany(id: $id) { id name deletedAt } }`, { id })).deleteCompany;
+    // The read-back really was made and really failed, so the answer comes from the fallback.
+    expect(stack.restCalls().map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+      `DELETE /rest/companies/${id} 200`,
+      'GET /rest/companies 500',
+    ]);
+    // Nothing of the record was cached in this request: only its id is known.
+    expect(deleted).toEqual({ id, name: null, deletedAt: expect.any(String) });
+    expect(Date.parse(deleted.deletedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(deleted.deletedAt)).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await softDeletedViaRest(id)).toMatchObject({ id, name: 'Read-back fails', deletedAt: expect.any(String) });
+    // Not destroyed: restore brings it back.
+    expect((await gql(`mutation($id: ID!) { restoreCompany(id: $id) { id name deletedAt } }`, { id })).restoreCompany).toEqual({
+      id,
+      name: 'Read-back fails',
+      deletedAt: null,
+    });
+  });
+
+  it('returns the record as the request last knew it when an earlier field of the operation loaded it', async () => {
+    const { id } = (await gql(`mutation { createCompany(input: { name: "Known before delete" }) { id } }`)).createCompany;
+    stack.emulator.injectFault({ kind: '500', times: 1, method: 'GET', path: '/rest/companies' });
+    const data = await gql(
+      `mutation($id: ID!) {
+        updateCompany(id: $id, input: { employees: 12 }) { id }
+        deleteCompany(id: $id) { id name employees deletedAt }
+      }`,
+      { id },
+    );
+    expect(data.deleteCompany).toEqual({ id, name: 'Known before delete', employees: 12, deletedAt: expect.any(String) });
+    expect(Date.parse(data.deleteCompany.deletedAt)).not.toBeNaN();
+    expect(await softDeletedViaRest(id)).toMatchObject({ id, employees: 12 });
+  });
+
+  it('also survives a read-back that is rate limited', async () => {
+    const { id } = (await gql(`mutation { createCompany(input: { name: "Read-back limited" }) { id } }`)).createCompany;
+    // A 429 on the first attempt and on each of the client's retries of a GET, so the read-back gives up.
+    stack.emulator.injectFault({ kind: '429', times: 4, method: 'GET', path: '/rest/companies' });
+    try {
+      const deleted = (await gql(`mutation($id: ID!) { deleteCompany(id: $id) { id deletedAt } }`, { id })).deleteCompany;
+      expect(deleted.id).toBe(id);
+      expect(Date.parse(deleted.deletedAt)).not.toBeNaN();
+    } finally {
+      stack.resetCalls(); // also drops whatever is left of the fault
+    }
+    expect(await softDeletedViaRest(id)).toMatchObject({ id });
+  });
+});
+
 describe('REST cost of each write', () => {
   it('create, update, restore and destroy cost one call each, a soft delete two (the delete, then its read-back)', async () => {
     // Warm the workspace metadata (cached per token for a minute) so the counts below are the writes'.
@@ -463,6 +526,16 @@ describe('input checks before any write', () => {
     const error = await gqlError(`mutation { createCompany(input: { customFields: { noSuchField: 1 } }) { id } }`);
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
     expect(error.message).toMatch(/noSuchField/);
+  });
+
+  it('lets customFields named like Object.prototype members through to Twenty, which judges them', async () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const error = await gqlError(`mutation { createCompany(input: { name: "CF", customFields: { ${name}: 1 } }) { id } }`);
+      expect(error.extensions?.code, name).toBe('BAD_USER_INPUT');
+      // Twenty's own refusal of an unknown field, not the BFF's "is not a custom field".
+      expect(error.message, name).not.toMatch(/is not a custom field/);
+      expect(error.message, name).toMatch(new RegExp(name));
+    }
   });
 
   it("answers NOT_FOUND when one workspace's key writes another workspace's record, and leaves it as it was", async () => {

@@ -80,9 +80,11 @@ function customFields(object: WritableObject, raw: unknown): Record<string, unkn
     throw new BadUserInputError('customFields must be a JSON object of field name → value.');
   }
   for (const name of Object.keys(raw)) {
-    if (name in object.fields || SYSTEM_FIELDS.has(name)) {
+    // Own keys only: `in` would also see Object.prototype (`constructor`, `toString`, …).
+    const typed = Object.hasOwn(object.fields, name);
+    if (typed || SYSTEM_FIELDS.has(name)) {
       throw new BadUserInputError(
-        `customFields.${name} is not a custom field${name in object.fields ? `; use the ${name} input field` : ''}.`,
+        `customFields.${name} is not a custom field${typed ? `; use the ${name} input field` : ''}.`,
         { field: `customFields.${name}` },
       );
     }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context.js';
-import { NotFoundError } from '../../errors.js';
 import { buildFilter } from '../../twenty/filter.js';
 import type { TwentyRecord } from '../../twenty/types.js';
 import { getSelectOptions } from '../../workspace/metadata.js';
 import { assertUuid } from './ids.js';
 import { mapInput, type MappedInput, type OptionsLookup } from './input.js';
-import { forgetRecord, rememberRecords } from './loader-sync.js';
+import { cachedRecord, forgetRecord, rememberRecords } from './loader-sync.js';
 import type { WritableObject } from './objects.js';
 import { createTargets } from './targets.js';
 
@@ -64,18 +63,31 @@ export async function updateOne(ctx: RequestContext, object: WritableObject, id:
   return record;
 }
 
-/** Soft delete (§1 `?soft_delete=true`): the record stays, with `deletedAt`, and can be restored. */
+/**
+ * Soft delete (§1 `?soft_delete=true`): the record stays, with `deletedAt`, and can be restored.
+ * Once the DELETE has answered, the mutation succeeds: a retry would only find the record gone
+ * (NOT_FOUND). The read-back is best-effort; when it fails, the record as this request last knew
+ * it (or just its id) is returned with `deletedAt` set to now.
+ */
 export async function softDeleteOne(ctx: RequestContext, object: WritableObject, id: string): Promise<TwentyRecord> {
   assertUuid(id, 'id');
   const result = (await ctx.client.delete(object.plural, id, { soft: true })) as Partial<TwentyRecord>;
-  forgetRecord(ctx, object, id);
-  // §2: Twenty answers `{ id }` only; read the record back, which needs a deletedAt filter (§4).
-  if (result.deletedAt) return result as TwentyRecord;
+  try {
+    // §2: Twenty answers `{ id }` only; read the record back, which needs a deletedAt filter (§4).
+    if (result.deletedAt) return result as TwentyRecord;
+    const record = await readBackDeleted(ctx, object, id).catch(() => null);
+    if (record?.deletedAt) return record;
+    const known = await cachedRecord(ctx, object, id);
+    return { ...known, ...result, id, deletedAt: new Date().toISOString() };
+  } finally {
+    forgetRecord(ctx, object, id);
+  }
+}
+
+async function readBackDeleted(ctx: RequestContext, object: WritableObject, id: string): Promise<TwentyRecord | null> {
   const { filter } = buildFilter({ id: { eq: id }, deletedAt: { isNull: false } }, { id: 'id', deletedAt: 'datetime' });
   const page = await ctx.client.list(object.plural, { filter, limit: 1 });
-  const record = page.records[0];
-  if (!record) throw new NotFoundError(`${object.type} ${id} was not found after deleting it.`);
-  return record;
+  return page.records[0] ?? null;
 }
 
 /** Hard delete (§1 DELETE without soft_delete): gone for good. */
