@@ -150,7 +150,13 @@ function operatorConditions(path: string[], kind: ScalarKind, input: unknown, wh
   if (!isPlainObject(input)) throw new BadUserInputError(`${where}.${name} must be an object of operators.`, { field: name });
   const children: Condition[] = [];
   for (const [op, raw] of Object.entries(input)) {
-    if (raw === undefined || raw === null) continue;
+    if (raw === undefined) continue;
+    // `{ eq: $id }` with $id null would otherwise filter nothing and return every record.
+    if (raw === null) {
+      throw new BadUserInputError(`"${op}: null" on "${name}" is ambiguous: use isNull: true or false to match missing values.`, {
+        field: name,
+      });
+    }
     if (!ALL_OPERATORS.has(op)) throw new BadUserInputError(`Unknown filter operator "${op}" on "${name}".`, { field: name });
     if (!OPERATORS_BY_KIND[kind].includes(op as Operator)) {
       throw new BadUserInputError(`Operator "${op}" cannot be used on "${name}" (${kind}).`, { field: name });

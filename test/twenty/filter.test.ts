@@ -136,6 +136,13 @@ describe('buildFilter refuses what it cannot check', () => {
     expect((error as Error).message).toContain(field);
   };
 
+  it('refuses an operator given null instead of ignoring it, so a null variable never means "everything"', () => {
+    refused({ accountOwnerId: { eq: null } }, 'accountOwnerId');
+    refused({ name: { neq: null } }, 'name');
+    refused({ address: { addressCity: { in: null } } }, 'address.addressCity');
+    expect(buildFilter({ accountOwnerId: { isNull: true } }, fields)).toEqual({ filter: 'accountOwnerId[is]:NULL' });
+  });
+
   it('names an unknown field or sub-field', () => {
     refused({ nope: { eq: 1 } }, 'nope');
     refused({ address: { nope: { eq: 'x' } } }, 'address.nope');
