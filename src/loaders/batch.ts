@@ -1,6 +1,6 @@
 import { andFilters, idInFilter } from '../twenty/filter.js';
-import { chunkKeys, listAll } from '../twenty/paging.js';
-import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
+import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
+import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 
 /**
  * A further condition on the records a loader fetches, on top of its key field. `key` names the
@@ -34,6 +34,10 @@ export const isUuid = (id: string): boolean => UUID.test(id);
  * the server's page limit keys (and a URL that stays short), one `field[in]:[…]` list per chunk,
  * each paged until complete. The chunks run concurrently; one failing chunk fails only its own
  * keys, so the caller gets `Map<key chunk, records | Error>` back.
+ *
+ * `maxRecords` caps the whole batch: the first pages of all chunks are read together and their
+ * `totalCount`s (which count every match, §2) decide, before any further page, whether the batch
+ * may go on; past the cap every key fails with the same BadUserInputError.
  */
 export async function fetchByKeys(
   client: TwentyClient,
@@ -41,21 +45,55 @@ export async function fetchByKeys(
   field: string,
   keys: readonly string[],
   query: RecordQuery,
+  maxRecords = Infinity,
 ): Promise<FetchedChunk[]> {
   const limit = await client.pageLimit();
-  const chunks = chunkKeys(keys.filter(isUuid), limit);
-  return Promise.all(
-    chunks.map(async (chunk: string[]) => {
+  // Twenty answers with lowercase UUIDs; keys are matched against them (byKeyResults, groupedResults).
+  const chunks = chunkKeys([...new Set(keys.filter(isUuid).map(lower))], limit);
+  const firsts = await Promise.all(
+    chunks.map(async (chunk: string[]): Promise<FirstPage | FetchedChunk> => {
       try {
         const { filter } = andFilters(idInFilter(field, chunk), query.filter);
-        const params = { filter, orderBy: query.orderBy, limit };
-        return { keys: chunk, result: await listAll(client, object, params, query.residual) };
+        const params: ListParams = { filter, orderBy: query.orderBy, limit };
+        return { keys: chunk, params, page: await client.list(object, params) };
       } catch (error) {
-        return { keys: chunk, result: error instanceof Error ? error : new Error(String(error)) };
+        return { keys: chunk, result: asError(error) };
+      }
+    }),
+  );
+  let total = 0;
+  let more = false;
+  for (const first of firsts) {
+    if (!('page' in first)) continue;
+    total += first.page.totalCount;
+    if (first.page.pageInfo.hasNextPage && first.page.records.length > 0) more = true;
+  }
+  // Records already in hand cost nothing more: refuse only what would need further calls.
+  if (more && total > maxRecords) {
+    const error = tooManyRelated(object, total, maxRecords);
+    return chunks.map((chunk) => ({ keys: chunk, result: error }));
+  }
+  return Promise.all(
+    firsts.map(async (first): Promise<FetchedChunk> => {
+      if (!('page' in first)) return first;
+      try {
+        return { keys: first.keys, result: await listRest(client, object, first.params, first.page, query.residual) };
+      } catch (error) {
+        return { keys: first.keys, result: asError(error) };
       }
     }),
   );
 }
+
+/** A chunk whose first page is read, the rest not yet. */
+interface FirstPage {
+  keys: string[];
+  params: ListParams;
+  page: ListPage;
+}
+
+const lower = (key: string): string => key.toLowerCase();
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /** DataLoader's contract for a to-one key: each key gets its record, null, or its chunk's error. */
 export function byKeyResults(
@@ -66,9 +104,9 @@ export function byKeyResults(
   const found = new Map<string, TwentyRecord | Error>();
   for (const { keys: chunkKeys, result } of chunks) {
     if (result instanceof Error) for (const key of chunkKeys) found.set(key, result);
-    else for (const record of result) found.set(String(record[field]), record);
+    else for (const record of result) found.set(lower(String(record[field])), record);
   }
-  return keys.map((key) => found.get(key) ?? null);
+  return keys.map((key) => found.get(lower(key)) ?? null);
 }
 
 /** DataLoader's contract for a to-many key: each key gets its records in server order, or its chunk's error. */
@@ -85,9 +123,9 @@ export function groupedResults(
     }
     for (const key of chunkKeys) groups.set(key, []);
     for (const record of result) {
-      const group = groups.get(String(record[field]));
+      const group = groups.get(lower(String(record[field])));
       if (Array.isArray(group)) group.push(record);
     }
   }
-  return keys.map((key) => groups.get(key) ?? []);
+  return keys.map((key) => groups.get(lower(key)) ?? []);
 }

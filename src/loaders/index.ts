@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
+import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
-import { ByIdLoader } from './by-id.js';
+import { ByIdLoader, idKey } from './by-id.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 export type { ByIdLoader } from './by-id.js';
@@ -20,8 +21,11 @@ export type { ByIdLoader } from './by-id.js';
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
  * `invalidate(object)` drops every relation and filtered loader of an object after a write.
+ * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
+ * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
  */
-export function createLoaders(client: TwentyClient) {
+export function createLoaders(client: TwentyClient, options: { relationScanLimit?: number } = {}) {
+  const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
   const byIdLoaders = new Map<ObjectPlural, ByIdLoader>();
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
@@ -53,11 +57,11 @@ export function createLoaders(client: TwentyClient) {
       const known = new Map<string, TwentyRecord>();
       loader = new ByIdLoader(known, async (ids) => {
         await settle(object);
-        const missing = ids.filter((id) => !known.has(id));
+        const missing = ids.map(idKey).filter((id) => !known.has(id));
         const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, NO_QUERY));
         const fetched = byKeyResults(missing, chunks);
         const results = new Map(missing.map((id, i) => [id, fetched[i]]));
-        return ids.map((id) => known.get(id) ?? results.get(id) ?? null);
+        return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
       });
       byIdLoaders.set(object, loader);
     }
@@ -75,10 +79,13 @@ export function createLoaders(client: TwentyClient) {
     const cacheKey = `${object}\u0000${query.key}`;
     let loader = queryLoaders.get(cacheKey);
     if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, query));
-        return byKeyResults(ids, chunks);
-      });
+      loader = new DataLoader(
+        async (ids) => {
+          const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, query));
+          return byKeyResults(ids, chunks);
+        },
+        { cacheKeyFn: idKey },
+      );
       queryLoaders.set(cacheKey, loader);
     }
     return loader;
@@ -92,10 +99,15 @@ export function createLoaders(client: TwentyClient) {
     const cacheKey = `${object}\u0000${field}\u0000${query.key}`;
     let loader = fkLoaders.get(cacheKey);
     if (!loader) {
-      loader = new DataLoader(async (parentIds) => {
-        const chunks = await listing(object, () => fetchByKeys(client, object, field, parentIds, query));
-        return groupedResults(parentIds, chunks, field);
-      });
+      loader = new DataLoader(
+        async (parentIds) => {
+          const chunks = await listing(object, () =>
+            fetchByKeys(client, object, field, parentIds, query, relationScanLimit),
+          );
+          return groupedResults(parentIds, chunks, field);
+        },
+        { cacheKeyFn: idKey },
+      );
       fkLoaders.set(cacheKey, loader);
     }
     return loader;

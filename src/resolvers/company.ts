@@ -6,8 +6,8 @@ import { byForeignKeyConnection, customFields, throughTargetsConnection, toOne }
 export const Company: CompanyResolvers = {
   customFields: (company) => customFields(company, companySpec),
   accountOwner: (company, _args, ctx) => toOne(ctx, 'workspaceMembers', company.accountOwnerId),
-  people: (company, args, ctx) => byForeignKeyConnection(ctx, personSpec, 'companyId', company.id, args),
-  opportunities: (company, args, ctx) => byForeignKeyConnection(ctx, opportunitySpec, 'companyId', company.id, args),
+  people: (company, args, ctx, info) => byForeignKeyConnection(ctx, personSpec, 'companyId', company.id, args, info),
+  opportunities: (company, args, ctx, info) => byForeignKeyConnection(ctx, opportunitySpec, 'companyId', company.id, args, info),
   notes: (company, args, ctx) => throughTargetsConnection(ctx, NOTE_LINK, 'company', company.id, args),
   tasks: (company, args, ctx) => throughTargetsConnection(ctx, TASK_LINK, 'company', company.id, args),
 };

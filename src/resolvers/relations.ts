@@ -1,19 +1,49 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Path } from 'graphql/jsutils/Path.js';
 import type { RequestContext } from '../context.js';
+import { idInFilter } from '../twenty/filter.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
 import { isUuid } from '../loaders/batch.js';
 import { getTargetFieldNames, type TargetFieldNames } from '../workspace/metadata.js';
-import { checkPaging, sliceConnection, toListQuery, type Connection, type ConnectionArgs } from './connection.js';
+import {
+  checkPaging,
+  MAX_PAGE_SIZE,
+  rootConnection,
+  sliceConnection,
+  toListQuery,
+  type Connection,
+  type ConnectionArgs,
+} from './connection.js';
 import type { ObjectSpec } from './objects.js';
 import { compareBy } from './order.js';
 
-/** A many-to-one relation: the record its foreign key points at, through the by-id loader. */
+/**
+ * A many-to-one relation: the record its foreign key points at, through the by-id loader. Ids are
+ * lowercased: Twenty accepts any case but answers in lowercase, and records are matched by the id
+ * it answers with.
+ */
 export function toOne(ctx: RequestContext, object: ObjectPlural, id: unknown): Promise<TwentyRecord | null> | null {
-  return typeof id === 'string' && isUuid(id) ? ctx.loaders.byId(object).load(id) : null;
+  return typeof id === 'string' && isUuid(id) ? ctx.loaders.byId(object).load(id.toLowerCase()) : null;
 }
 
 /**
- * A one-to-many relation by foreign key (`people` of a company: `companyId`). All parents of one
- * request share one batched, filtered, ordered query; the page is cut per parent in memory.
+ * Whether the field at `path` hangs off the only parent of its kind in the operation: no list
+ * index on the way from the root (`company(id) { people }`, `person(id) { company { people } }`),
+ * so there is nothing to batch with.
+ */
+export function isSingleParent(path: Path | undefined): boolean {
+  for (let at = path; at; at = at.prev) if (typeof at.key === 'number') return false;
+  return true;
+}
+
+/**
+ * A one-to-many relation by foreign key (`people` of a company: `companyId`).
+ *
+ * Under a single parent it is a root list with the foreign key ANDed to the filter: Twenty pages
+ * it, so `first: 1` costs one call whatever the parent has. Under a list of parents, all of them
+ * share one batched, filtered, ordered query, read to the end (a page cut per parent cannot be
+ * asked of Twenty), and the page is cut per parent in memory; the loader refuses a batch past
+ * RELATION_SCAN_LIMIT records.
  */
 export async function byForeignKeyConnection(
   ctx: RequestContext,
@@ -21,8 +51,16 @@ export async function byForeignKeyConnection(
   field: string,
   parentId: string,
   args: ConnectionArgs,
+  info: Pick<GraphQLResolveInfo, 'path'>,
 ): Promise<Connection> {
   checkPaging(args);
+  // `before` without `last` means "from the start up to the cursor" nested, which a root list does not do.
+  const beforeAlone = args.before != null && args.last == null;
+  if (isSingleParent(info.path) && !beforeAlone) {
+    // A nested list without first/last holds all its records up to MAX_PAGE_SIZE (schema doc), a root list only 60.
+    const sized = args.first != null || args.last != null ? args : { ...args, first: MAX_PAGE_SIZE };
+    return rootConnection(ctx, spec, sized, idInFilter(field, [parentId]));
+  }
   const query = toListQuery(spec, args);
   const records = await ctx.loaders.byForeignKey(spec.plural, field, query).load(parentId);
   return sliceConnection(records, args, query.order);

@@ -3,7 +3,7 @@
  * and split loader keys into `field[in]:[…]` calls that fit the page limit and a URL.
  */
 import { BadUserInputError, UpstreamError } from '../errors.js';
-import type { ListParams, ObjectPlural, TwentyClient, TwentyRecord } from './types.js';
+import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from './types.js';
 
 /**
  * The most candidate records a residual check may read (§4: a value Twenty cannot express is sent
@@ -12,6 +12,14 @@ import type { ListParams, ObjectPlural, TwentyClient, TwentyRecord } from './typ
  * requests a minute (§9).
  */
 export const RESIDUAL_SCAN_LIMIT = 2_000;
+
+/**
+ * The most records one relation batch may read (the people of every company on a page, say).
+ * A batch reads every child of its parents whatever `first` says, since the page is cut per parent
+ * in memory; 5,000 is 25 calls on current Twenty, a quarter of the workspace's budget of 100
+ * requests a minute (§9). Past it the caller is asked for smaller parent pages instead.
+ */
+export const RELATION_SCAN_LIMIT = 5_000;
 
 /**
  * Every record matching params, paging with starting_after at the server's page limit until
@@ -24,13 +32,26 @@ export async function listAll(
   residual?: (r: TwentyRecord) => boolean,
   maxScanned = residual ? RESIDUAL_SCAN_LIMIT : Infinity,
 ): Promise<TwentyRecord[]> {
+  const first = await client.list(object, { ...params, limit: await client.pageLimit(), endingBefore: undefined });
+  return listRest(client, object, params, first, residual, maxScanned);
+}
+
+/**
+ * `first` (the answer to `params`' first page) and every page after it, as `listAll`. Split out
+ * so a caller can decide from several first pages at once before reading further.
+ */
+export async function listRest(
+  client: TwentyClient,
+  object: ObjectPlural,
+  params: ListParams,
+  first: ListPage,
+  residual?: (r: TwentyRecord) => boolean,
+  maxScanned = residual ? RESIDUAL_SCAN_LIMIT : Infinity,
+): Promise<TwentyRecord[]> {
   const records: TwentyRecord[] = [];
   const seen = new Set<string>();
-  let after = params.startingAfter;
+  let page = first;
   for (;;) {
-    // Asked each page: the first answer may reveal an older server's limit of 60 (client.ts).
-    const limit = await client.pageLimit();
-    const page = await client.list(object, { ...params, limit, startingAfter: after, endingBefore: undefined });
     for (const record of page.records) if (!residual || residual(record)) records.push(record);
     if (!page.pageInfo.hasNextPage || page.records.length === 0) return records;
     // totalCount counts every candidate (§2), so the first page already tells whether we may go on.
@@ -39,8 +60,20 @@ export async function listAll(
     // A server that says "more" without a new cursor would have us loop for ever.
     if (!next || seen.has(next)) throw new UpstreamError(`Twenty gave no usable cursor to page through ${object}.`);
     seen.add(next);
-    after = next;
+    // Asked each page: the first answer may reveal an older server's limit of 60 (client.ts).
+    const limit = await client.pageLimit();
+    page = await client.list(object, { ...params, limit, startingAfter: next, endingBefore: undefined });
   }
+}
+
+/** Refusal of a relation batch over `limit` records (see RELATION_SCAN_LIMIT). */
+export function tooManyRelated(object: ObjectPlural, total: number, limit: number): BadUserInputError {
+  return new BadUserInputError(
+    `This relation would read ${total} ${object} (more than ${limit}) for the parents of one page, whatever "first" says: ` +
+      `page the parents in smaller pages, or query the relation from a single parent (e.g. company(id) { people }), ` +
+      `which reads only the page asked for.`,
+    { relationLimit: limit, records: total },
+  );
 }
 
 function tooBroad(object: ObjectPlural, maxScanned: number): BadUserInputError {
