@@ -1,0 +1,198 @@
+/**
+ * What a nested one-to-many connection may cost. Under a single parent (`company(id)`, or a
+ * to-one reached from one) it is paged by Twenty like a root list: `first: 1` is one call however
+ * many children the parent has. Under a list of parents the batch reads every child, so past
+ * RELATION_SCAN_LIMIT records it is refused after its first call instead of draining the
+ * workspace's budget of 100 requests a minute. Also: ids are matched whatever their case.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rest } from '../emulator/helpers.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { RELATION_SCAN_LIMIT } from '../../src/twenty/paging.js';
+import { callsDuring, gql, gqlErrors, idsOf, nodes, restAll, type Rec } from './helpers.js';
+
+let stack: Stack;
+let big: string;
+/** The big company's people in Twenty's default order (id ascending). */
+let people: Rec[];
+const CHILDREN = RELATION_SCAN_LIMIT + 1;
+
+/** REST calls per object, leaving out the workspace metadata. */
+function perObject(calls: Rec[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of calls) if (!String(c.path).includes('/metadata/')) counts[c.object] = (counts[c.object] ?? 0) + 1;
+  return counts;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ emulator: { companies: 5 } });
+  const created = await rest(stack.emulator, '/rest/companies', { method: 'POST', body: { name: 'Big Fan-Out Inc' } });
+  big = created.body.data.createCompany.id;
+  for (let start = 0; start < CHILDREN; start += 200) {
+    const body = Array.from({ length: Math.min(200, CHILDREN - start) }, (_, k) => {
+      const i = start + k;
+      return { name: { firstName: `P${i % 50}`, lastName: `L${i}` }, jobTitle: `Engineer ${i % 7}`, companyId: big };
+    });
+    const response = await rest(stack.emulator, '/rest/batch/people', { method: 'POST', body });
+    expect(response.status, response.text).toBeLessThan(300);
+  }
+  people = await restAll(stack, 'people', { filter: `companyId[eq]:${big}` });
+  expect(people).toHaveLength(CHILDREN);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('a connection under a single parent', () => {
+  it('costs the record plus one page for first: 1, with the count of every child', async () => {
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!) { company(id: $id) { people(first: 1) {
+            totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } }`,
+        { id: big },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(calls.find((c) => c.object === 'people')!.query.limit).toBe('1');
+    expect(data.company.people.totalCount).toBe(CHILDREN);
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(people.slice(0, 1)));
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it('pages forward with first/after in one call', async () => {
+    const start = await gql(stack, 'query ($id: ID!) { company(id: $id) { people(first: 3) { edges { cursor } } } }', { id: big });
+    const cursor = start.company.people.edges[2].cursor;
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!, $after: String!) { company(id: $id) { people(first: 4, after: $after) {
+            totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } }`,
+        { id: big, after: cursor },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(people.slice(3, 7)));
+    expect(data.company.people.totalCount).toBe(CHILDREN);
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  it('pages backward with last/before in one call', async () => {
+    const start = await gql(stack, 'query ($id: ID!) { company(id: $id) { people(first: 10) { edges { cursor } } } }', { id: big });
+    const cursor = start.company.people.edges[8].cursor;
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!, $before: String!) { company(id: $id) { people(last: 3, before: $before) {
+            totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } }`,
+        { id: big, before: cursor },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(people.slice(5, 8)));
+    expect(data.company.people.totalCount).toBe(CHILDREN);
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  it('reads last alone from the end in one call', async () => {
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!) { company(id: $id) { people(last: 3) {
+            totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } }`,
+        { id: big },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(people.slice(-3)));
+    expect(data.company.people.totalCount).toBe(CHILDREN);
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('ANDs the caller\'s filter to the foreign key and keeps its order, in one call', async () => {
+    const expected = await restAll(stack, 'people', {
+      filter: `and(companyId[eq]:${big},jobTitle[eq]:"Engineer 3")`,
+      order_by: 'name.firstName[DescNullsLast]',
+    });
+    expect(expected.length).toBeGreaterThan(5);
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!) { company(id: $id) { people(first: 5, filter: { jobTitle: { eq: "Engineer 3" } },
+            orderBy: [{ field: NAME_FIRST_NAME, direction: DESC }]) {
+            totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { id jobTitle } } } } }`,
+        { id: big },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(expected.slice(0, 5)));
+    expect(data.company.people.totalCount).toBe(expected.length);
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it('treats a to-one reached from a single record as a single parent', async () => {
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, 'query ($id: ID!) { person(id: $id) { company { people(first: 2) { totalCount edges { node { id } } } } } }', {
+        id: people[0].id,
+      });
+    });
+    expect(perObject(calls)).toEqual({ people: 2, companies: 1 });
+    expect(data.person.company.people.totalCount).toBe(CHILDREN);
+    expect(idsOf(nodes(data.person.company.people))).toEqual(idsOf(people.slice(0, 2)));
+  });
+});
+
+describe('a relation batched over a list of parents', () => {
+  it(`is refused with BAD_USER_INPUT after one call past ${RELATION_SCAN_LIMIT} records`, async () => {
+    let errors: Awaited<ReturnType<typeof gqlErrors>> = [];
+    const calls = await callsDuring(stack, async () => {
+      errors = await gqlErrors(stack, '{ companies(first: 60) { edges { node { id people(first: 1) { totalCount } } } } }');
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(new Set(errors.map((e) => e.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
+    expect(errors[0].message).toMatch(/smaller pages/);
+  });
+
+  it('still reads a batch under the limit to the end', async () => {
+    const others = (await restAll(stack, 'companies')).filter((c) => c.id !== big);
+    const data = await gql(
+      stack,
+      `query ($f: CompanyFilter) { companies(first: 60, filter: $f) { edges { node { id people(first: 1) { totalCount } } } } }`,
+      { f: { id: { in: others.map((c) => c.id) } } },
+    );
+    const all = await restAll(stack, 'people');
+    for (const company of nodes(data.companies)) {
+      expect(company.people.totalCount).toBe(all.filter((p) => p.companyId === company.id).length);
+    }
+  });
+});
+
+describe('ids in another case', () => {
+  it('finds a record by its upper-case id, and shares one call with its lower-case twin', async () => {
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, 'query ($up: ID!, $low: ID!) { up: company(id: $up) { id name } low: company(id: $low) { id } }', {
+        up: big.toUpperCase(),
+        low: big,
+      });
+    });
+    expect(data.up).toEqual({ id: big, name: 'Big Fan-Out Inc' });
+    expect(data.low).toEqual({ id: big });
+    expect(perObject(calls)).toEqual({ companies: 1 });
+  });
+
+  it('reaches relations from a record found by its upper-case id', async () => {
+    const data = await gql(stack, 'query ($id: ID!) { person(id: $id) { id company { id people(first: 1) { totalCount } } } }', {
+      id: String(people[0].id).toUpperCase(),
+    });
+    expect(data.person.id).toBe(people[0].id);
+    expect(data.person.company).toEqual({ id: big, people: { totalCount: CHILDREN } });
+  });
+});
