@@ -8,7 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rest } from '../emulator/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { BadUserInputError } from '../../src/errors.js';
+import { fetchByKeys, groupedResults, NO_QUERY } from '../../src/loaders/batch.js';
 import { RELATION_SCAN_LIMIT } from '../../src/twenty/paging.js';
+import type { ListPage, ListParams, TwentyClient } from '../../src/twenty/types.js';
 import { callsDuring, gql, gqlErrors, idsOf, nodes, restAll, type Rec } from './helpers.js';
 
 let stack: Stack;
@@ -194,5 +197,56 @@ describe('ids in another case', () => {
     });
     expect(data.person.id).toBe(people[0].id);
     expect(data.person.company).toEqual({ id: big, people: { totalCount: CHILDREN } });
+  });
+});
+
+describe('the cap on one relation batch', () => {
+  /** A server of `perKey` children for every parent key, two keys a call, two records a page. */
+  function fakeClient(perKey: number) {
+    const calls: ListParams[] = [];
+    const client = {
+      pageLimit: async () => 2,
+      async list(_object: string, params: ListParams = {}): Promise<ListPage> {
+        calls.push(params);
+        const keys = /\[in\]:\[([^\]]*)\]/.exec(String(params.filter))![1].split(',');
+        const all = keys.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ id: `${key}-${i}`, companyId: key })));
+        const from = params.startingAfter ? all.findIndex((r) => r.id === params.startingAfter) + 1 : 0;
+        const records = all.slice(from, from + (params.limit ?? 2));
+        const end = records[records.length - 1]?.id ?? null;
+        return {
+          records,
+          totalCount: all.length,
+          pageInfo: { hasNextPage: from + records.length < all.length, hasPreviousPage: from > 0, startCursor: records[0]?.id ?? null, endCursor: end },
+        };
+      },
+    };
+    return { client: client as unknown as TwentyClient, calls };
+  }
+  const keys = ['a', 'b', 'c', 'd'].map((c) => `${c.repeat(8)}-0000-4000-8000-000000000000`);
+
+  it('adds up the first pages of every chunk before reading on, and refuses the whole batch past the cap', async () => {
+    const { client, calls } = fakeClient(3);
+    const chunks = await fetchByKeys(client, 'people', 'companyId', keys, NO_QUERY, 11);
+    // Two chunks of two keys, 6 records each: 12 > 11 after one call per chunk.
+    expect(calls).toHaveLength(2);
+    expect(chunks.map((c) => c.keys.length)).toEqual([2, 2]);
+    for (const { result } of chunks) {
+      expect(result).toBeInstanceOf(BadUserInputError);
+      expect((result as Error).message).toMatch(/12 people \(more than 11\)/);
+    }
+  });
+
+  it('reads every page of every chunk at the cap', async () => {
+    const { client, calls } = fakeClient(3);
+    const chunks = await fetchByKeys(client, 'people', 'companyId', keys, NO_QUERY, 12);
+    expect(calls).toHaveLength(6);
+    expect(chunks.map((c) => (c.result as Rec[]).length)).toEqual([6, 6]);
+  });
+
+  it('matches parent keys to children whatever their case', async () => {
+    const { client } = fakeClient(1);
+    const upper = keys.map((k) => k.toUpperCase());
+    const chunks = await fetchByKeys(client, 'people', 'companyId', upper, NO_QUERY);
+    expect(groupedResults(upper, chunks, 'companyId').map((g) => (g as Rec[]).length)).toEqual([1, 1, 1, 1]);
   });
 });
