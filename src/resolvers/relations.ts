@@ -1,5 +1,4 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Path } from 'graphql/jsutils/Path.js';
 import type { RequestContext } from '../context.js';
 import { idInFilter } from '../twenty/filter.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
@@ -31,7 +30,7 @@ export function toOne(ctx: RequestContext, object: ObjectPlural, id: unknown): P
  * index on the way from the root (`company(id) { people }`, `person(id) { company { people } }`),
  * so there is nothing to batch with.
  */
-export function isSingleParent(path: Path | undefined): boolean {
+export function isSingleParent(path: GraphQLResolveInfo['path'] | undefined): boolean {
   for (let at = path; at; at = at.prev) if (typeof at.key === 'number') return false;
   return true;
 }
