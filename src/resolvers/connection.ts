@@ -153,8 +153,9 @@ export async function rootConnection(
   let records: TwentyRecord[];
   let pageInfo: Pick<PageInfo, 'hasNextPage' | 'hasPreviousPage'>;
   let totalCount: number;
-  if (args.last != null && args.before != null) {
-    const result = await read(args.last, query.orderBy, { endingBefore: args.before });
+  if (args.before != null) {
+    // `before` alone is Relay's "the records just before", as many as a page holds by default.
+    const result = await read(args.last ?? DEFAULT_PAGE_SIZE, query.orderBy, { endingBefore: args.before });
     records = result.records;
     pageInfo = { hasPreviousPage: result.last.pageInfo.hasPreviousPage, hasNextPage: result.first.pageInfo.hasNextPage };
     totalCount = result.first.totalCount;

@@ -89,6 +89,14 @@ describe('paging a root list', () => {
     expect(p.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 
+  it('returns the records just before the cursor with before and no last', async () => {
+    const full = idsOf(nodes(await page('first: 1000', '[{ field: NAME }]')));
+    const cursorOf35 = (await page('first: 35', '[{ field: NAME }]')).pageInfo.endCursor;
+    const p = await page(`before: "${cursorOf35}"`, '[{ field: NAME }]');
+    expect(idsOf(nodes(p))).toEqual(full.slice(0, 34));
+    expect(p.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+  });
+
   it('accepts an edge cursor (not only pageInfo cursors) as after', async () => {
     const full = idsOf(nodes(await page('first: 1000')));
     const first = await page('first: 10');
