@@ -25,6 +25,11 @@ export class ByIdLoader extends DataLoader<string, TwentyRecord | null> {
     return super.prime(key, value);
   }
 
+  /** The record this request already holds for `id`, without loading anything. */
+  peek(id: string): TwentyRecord | undefined {
+    return this.known.get(idKey(id));
+  }
+
   override clear(key: string): this {
     this.known.delete(idKey(key));
     return super.clear(key);

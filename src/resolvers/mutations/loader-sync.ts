@@ -23,26 +23,9 @@ export function forgetRecord(ctx: RequestContext, object: WritableObject, id: st
   ctx.loaders.invalidate(object.plural);
 }
 
-const NOT_CACHED = Object.freeze({ id: '' }) as TwentyRecord;
-
-/**
- * The record this request already holds for `id`, without a REST call: DataLoader's `prime`
- * leaves a cached key alone, so priming a placeholder and loading returns the cached entry when
- * there is one and the placeholder otherwise (the placeholder is then cleared again). Null when
- * nothing was cached, or when the cached load failed or found nothing.
- */
-export async function cachedRecord(ctx: RequestContext, object: WritableObject, id: string): Promise<TwentyRecord | null> {
-  const byId = ctx.loaders.byId(object.plural);
-  // A promise, so ByIdLoader does not take the placeholder into its `known` records.
-  byId.prime(id, Promise.resolve(NOT_CACHED));
-  try {
-    const record = await byId.load(id);
-    if (record !== NOT_CACHED) return record;
-    byId.clear(id);
-    return null;
-  } catch {
-    return null;
-  }
+/** The record this request already holds for `id` (no REST call), or null. */
+export function cachedRecord(ctx: RequestContext, object: WritableObject, id: string): TwentyRecord | null {
+  return ctx.loaders.byId(object.plural).peek(id) ?? null;
 }
 
 /** After join records (noteTargets, taskTargets) were written. */

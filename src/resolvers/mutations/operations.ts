@@ -77,7 +77,7 @@ export async function softDeleteOne(ctx: RequestContext, object: WritableObject,
     if (result.deletedAt) return result as TwentyRecord;
     const record = await readBackDeleted(ctx, object, id).catch(() => null);
     if (record?.deletedAt) return record;
-    const known = await cachedRecord(ctx, object, id);
+    const known = cachedRecord(ctx, object, id);
     return { ...known, ...result, id, deletedAt: new Date().toISOString() };
   } finally {
     forgetRecord(ctx, object, id);
