@@ -121,14 +121,18 @@ export function canonicalValue(kind: ValueKind, value: unknown): { ok: true; val
   }
 }
 
-/** Numbers and booleans go unquoted (older servers parseFloat the raw text); ids are bare UUIDs. */
+/**
+ * Kinds written bare. Twenty converts numbers and booleans from the raw text before it removes
+ * quotes (`"5"` parses as NaN, `"true"` as false), and checks SELECT values against the options
+ * on the raw text too (`"NEW"` is not an option): so these must never be quoted. Their values
+ * are checked by `canonicalValue` to hold nothing the parser could misread.
+ */
+const BARE_KINDS: ReadonlySet<ValueKind> = new Set(['number', 'boolean', 'id', 'enum']);
+
 export function writeScalar(kind: ValueKind, value: string | number | boolean): string | undefined {
-  if (kind === 'number' || kind === 'boolean') return String(value);
-  if (kind === 'id') return String(value);
-  return quoteScalar(String(value));
+  return BARE_KINDS.has(kind) ? String(value) : quoteScalar(String(value));
 }
 
 export function writeInItem(kind: ValueKind, value: string | number | boolean): string | undefined {
-  if (kind === 'number' || kind === 'boolean' || kind === 'id') return String(value);
-  return quoteInItem(String(value));
+  return BARE_KINDS.has(kind) ? String(value) : quoteInItem(String(value));
 }

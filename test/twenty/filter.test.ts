@@ -40,7 +40,8 @@ describe('buildFilter writes exact strings for sayable values', () => {
     expect(buildFilter({ name: { eq: '' } }, fields).filter).toBe('name[eq]:""');
     expect(buildFilter({ name: { eq: 'NULL' } }, fields).filter).toBe('name[in]:["NULL"]');
     expect(buildFilter({ name: { neq: 'NULL' } }, fields).filter).toBe('not(name[in]:["NULL"])');
-    expect(buildFilter({ stage: { eq: 'NULL' } }, fields).filter).toBe('stage[eq]:"NULL"');
+    // SELECT values go bare: Twenty checks them against the options before removing quotes.
+    expect(buildFilter({ stage: { eq: 'NULL' } }, fields).filter).toBe('stage[eq]:NULL');
     expect(buildFilter({ name: { eq: '  x  ' } }, fields).filter).toBe('name[eq]:"  x  "');
   });
 
@@ -64,7 +65,7 @@ describe('buildFilter writes exact strings for sayable values', () => {
 
   it('nests and, or and not', () => {
     const built = buildFilter({ or: [{ name: { eq: 'A' } }, { not: { employees: { gt: 3 } } }], stage: { in: ['NEW', 'MEETING'] } }, fields);
-    expect(built).toEqual({ filter: 'and(or(name[eq]:"A",not(employees[gt]:3)),stage[in]:["NEW","MEETING"])' });
+    expect(built).toEqual({ filter: 'and(or(name[eq]:"A",not(employees[gt]:3)),stage[in]:[NEW,MEETING])' });
   });
 
   it('treats in: [] as matching nothing and or: [] as false, and: [] as true', () => {
