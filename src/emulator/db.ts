@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { likeToRegExp, pgText } from './filter-sql.js';
+import { likeMatch, pgText } from './filter-sql.js';
 import { type ObjectDef, type ObjectRegistry } from './objects.js';
 import { type ScalarKind } from './composites.js';
 
@@ -99,7 +99,7 @@ function registerFunctions(db: Db): void {
   const like = (insensitive: boolean) => (value: unknown, pattern: unknown) => {
     const text = pgText(value);
     if (text === null || pattern === null) return null;
-    return likeToRegExp(String(pattern), insensitive).test(text) ? 1 : 0;
+    return likeMatch(text, String(pattern), insensitive) ? 1 : 0;
   };
   db.function('pg_like', det, like(false));
   db.function('pg_ilike', det, like(true));

@@ -204,28 +204,69 @@ export function filterToSql(def: ObjectDef, node: FilterNode, ctx: Ctx, alias = 
   }
 }
 
-/** Postgres LIKE semantics, registered as SQLite functions by the store. */
-const likeCache = new Map<string, RegExp>();
-export function likeToRegExp(pattern: string, insensitive: boolean): RegExp {
-  const key = (insensitive ? 'i:' : 's:') + pattern;
-  let re = likeCache.get(key);
-  if (!re) {
-    let source = '';
+/**
+ * Postgres LIKE semantics, registered as SQLite functions by the store (§4: `%` any run, `_` one
+ * character, backslash escapes the next character). Matched by a greedy two-pointer scan that
+ * only ever backtracks to the last `%`: O(text × pattern) at worst, never exponential, so a
+ * pattern like `%_%_%_…%Q` cannot stall the single-threaded server (a regex with one `[\s\S]*`
+ * per `%` backtracks exponentially on it).
+ */
+type LikeToken = { kind: 'any' } | { kind: 'one' } | { kind: 'char'; ch: string };
+const likeCache = new Map<string, LikeToken[]>();
+
+function likeTokens(pattern: string): LikeToken[] {
+  let tokens = likeCache.get(pattern);
+  if (!tokens) {
+    tokens = [];
     const chars = [...pattern];
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i];
-      if (c === '\\' && i + 1 < chars.length) source += escapeRe(chars[++i]);
-      else if (c === '%') source += '[\\s\\S]*';
-      else if (c === '_') source += '[\\s\\S]';
-      else source += escapeRe(c);
+      if (c === '\\' && i + 1 < chars.length) tokens.push({ kind: 'char', ch: chars[++i] });
+      else if (c === '%') {
+        // Consecutive `%` are one wildcard; collapsing them keeps the scan simple.
+        if (tokens[tokens.length - 1]?.kind !== 'any') tokens.push({ kind: 'any' });
+      } else if (c === '_') tokens.push({ kind: 'one' });
+      else tokens.push({ kind: 'char', ch: c });
     }
-    re = new RegExp(`^${source}$`, insensitive ? 'iu' : 'u');
     if (likeCache.size > 5000) likeCache.clear();
-    likeCache.set(key, re);
+    likeCache.set(pattern, tokens);
   }
-  return re;
+  return tokens;
 }
-const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** One code point against another; ilike folds case as the regex `iu` flags did. */
+function sameChar(a: string, b: string, insensitive: boolean): boolean {
+  if (a === b) return true;
+  return insensitive && (a.toLowerCase() === b.toLowerCase() || a.toUpperCase() === b.toUpperCase());
+}
+
+/** Whether `text` matches the LIKE `pattern`; `_` stands for one code point. */
+export function likeMatch(text: string, pattern: string, insensitive: boolean): boolean {
+  const tokens = likeTokens(pattern);
+  const t = [...text];
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < t.length) {
+    const tok = tokens[j];
+    if (tok && (tok.kind === 'one' || (tok.kind === 'char' && sameChar(tok.ch, t[i], insensitive)))) {
+      i++;
+      j++;
+    } else if (tok && tok.kind === 'any') {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      // Let the last `%` swallow one more character and retry what follows it.
+      j = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (j < tokens.length && tokens[j].kind === 'any') j++;
+  return j === tokens.length;
+}
 
 /** Postgres' `::text` of a stored value, close enough for pattern matching. */
 export const pgText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

@@ -42,6 +42,13 @@ beforeAll(async () => {
     { name: `${P} Num100`, employees: 100 },
     { name: `${P} NullEmp`, employees: null },
   ]);
+  // LIKE fixtures: `_` against an astral code point, and literal % and _.
+  await createMany(em, 'companies', [
+    { name: `${P} L\u{1F600}x`, employees: 1 },
+    { name: `${P} L100%`, employees: 1 },
+    { name: `${P} L100_`, employees: 1 },
+    { name: `${P} L1000`, employees: 1 },
+  ]);
   ghost = await createOne(em, 'companies', { name: `${P} Ghost`, employees: 3 });
   const del = await rest(em, `/rest/companies/${ghost.id}?soft_delete=true`, { method: 'DELETE' });
   expect(del.status).toBe(200);
@@ -151,6 +158,36 @@ describe('§4 comparators', () => {
 
   it('ilike is case-insensitive', async () => {
     await expectMatches('companies', 'name[ilike]:"%num1%"', meaningful(companies.filter((c) => c.name.toLowerCase().includes('num1')), companies));
+  });
+
+  it('like with many % wildcards answers promptly (no exponential backtracking)', async () => {
+    // A long markdown body that ends in Q and one that does not: a backtracking regex with one
+    // [\s\S]* per % takes exponential time on the latter and stalls the whole server.
+    const long = 'a'.repeat(60);
+    const [hit] = await createMany(em, 'notes', [
+      { title: `${P} redos hit`, bodyV2: { markdown: `${long}Q`, blocknote: null } },
+      { title: `${P} redos miss`, bodyV2: { markdown: `${long}R`, blocknote: null } },
+    ]);
+    const pattern = '%_%_%_%_%_%_%_%_%_%_%_%_%Q';
+    const res = await rest(em, `/rest/notes${qs({ filter: `bodyV2.markdown[like]:${pattern}`, limit: 200 })}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(res.status, res.text).toBe(200);
+    const got: Rec[] = res.body.data.notes;
+    expect(got.map((n) => n.id)).toContain(hit.id);
+    for (const n of got) {
+      expect(n.bodyV2.markdown.endsWith('Q')).toBe(true);
+      expect([...n.bodyV2.markdown].length).toBeGreaterThanOrEqual(13);
+    }
+  });
+
+  it('like: _ is exactly one character (one code point), \\ escapes % and _', async () => {
+    const byName = named;
+    await expectMatches('companies', `name[like]:${P} L_x`, byName(`${P} L\u{1F600}x`));
+    await expectMatches('companies', `name[like]:${P} L100\\%`, byName(`${P} L100%`));
+    await expectMatches('companies', `name[like]:${P} L100\\_`, byName(`${P} L100_`));
+    await expectMatches('companies', `name[like]:${P} L100_`, [...byName(`${P} L100%`), ...byName(`${P} L100_`), ...byName(`${P} L1000`)]);
+    await expectMatches('companies', `name[ilike]:${P.toUpperCase()} l%%0`, [...byName(`${P} L1000`)]);
   });
 });
 
