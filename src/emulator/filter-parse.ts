@@ -12,7 +12,19 @@ export type Comparator = (typeof COMPARATORS)[number];
 export type FilterNode =
   | { kind: 'and' | 'or'; children: FilterNode[] }
   | { kind: 'not'; child: FilterNode }
-  | { kind: 'leaf'; path: string[]; comparator: Comparator; value: string | string[]; raw: string };
+  | {
+      kind: 'leaf';
+      path: string[];
+      comparator: Comparator;
+      /** The value with one pair of quotes removed (per item for `in`/`containsAny`). */
+      value: string | string[];
+      /**
+       * The value as written, quotes kept (per item for `in`/`containsAny`): Twenty checks SELECT
+       * options and converts NUMBER/BOOLEAN from this text, before any unquoting (filter-sql.ts).
+       */
+      rawValue: string | string[];
+      raw: string;
+    };
 
 const filterError = (message: string): HttpError => badRequest(message);
 
@@ -91,7 +103,14 @@ function parseLeaf(leaf: string): FilterNode {
     throw filterError(`'filter' invalid for '${leaf}', comparator ${comparator} not in ${COMPARATORS.join(', ')}`);
   }
   const cmp = comparator as Comparator;
-  return { kind: 'leaf', path: fields.split('.'), comparator: cmp, value: formatValue(value, cmp), raw: leaf };
+  return {
+    kind: 'leaf',
+    path: fields.split('.'),
+    comparator: cmp,
+    value: formatValue(value, cmp),
+    rawValue: rawValue(value, cmp),
+    raw: leaf,
+  };
 }
 
 /** One outer pair of quotes is removed, any mix of `"` and `'` (§4: no escape syntax). */
@@ -114,6 +133,12 @@ function formatValue(value: string, comparator: Comparator): string | string[] {
   }
   if (comparator === 'is') return value;
   return unquote(value);
+}
+
+/** The items of an `in`/`containsAny` list as written (quotes kept), else the value itself. */
+function rawValue(value: string, comparator: Comparator): string | string[] {
+  if (comparator === 'in' || comparator === 'containsAny') return value.substring(1, value.length - 1).split(',');
+  return value;
 }
 
 function parseNode(filter: string): FilterNode {

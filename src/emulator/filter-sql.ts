@@ -72,20 +72,46 @@ function subExample(def: ObjectDef, field: string): string {
   return col?.sub?.name ?? 'subField';
 }
 
-/** Converts one string value to the column's type, as Twenty's common layer does. */
-function typeValue(col: ColumnDef, value: string, comparator: Comparator): unknown {
+/**
+ * Top-level field types whose filter value Twenty reads from the text as written (§4 "values are
+ * typed later"): `parseFilter` runs `checkFilterEnumValues(fieldType, …, value)` and then
+ * `formatFieldValue(value, fieldType)`, which returns parseInt/parseFloat/`=== 'true'` for these
+ * types before it would strip quotes. So `stage[eq]:"NEW"` is refused, `employees[gt]:"1000"`
+ * is NaN and `idealCustomerProfile[eq]:"true"` is false. The type is that of the path's first
+ * field, so composite sub-fields and relation hops get the unquoted text like any other type.
+ */
+const RAW_TYPED = new Set(['SELECT', 'NUMBER', 'POSITION', 'BOOLEAN']);
+
+function usesRawValue(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>, hop: boolean): boolean {
+  return !hop && node.path.length === 1 && RAW_TYPED.has(col.field.type);
+}
+
+/**
+ * Converts one string value to the column's type, as Twenty's common layer does. `raw` says the
+ * value is the text as written and typed as `formatFieldValue` does (see RAW_TYPED): a number
+ * that does not parse is NaN there, which reaches Postgres as a JSON `null` (the REST layer
+ * posts its query to the GraphQL engine as JSON) and so compares as SQL NULL: nothing matches,
+ * under `not(…)` too. Binding NULL gives SQLite the same three-valued outcome.
+ */
+function typeValue(col: ColumnDef, value: string, comparator: Comparator, raw = false): unknown {
   if (comparator === 'like' || comparator === 'ilike' || comparator === 'startsWith' || comparator === 'endsWith') {
     return value;
   }
   switch (col.kind) {
     case 'NUMBER': {
       const n = parseFloat(value);
-      if (Number.isNaN(n)) throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      if (Number.isNaN(n)) {
+        if (raw) return null;
+        throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      }
       return n;
     }
     case 'NUMERIC': {
       const n = parseInt(value, 10);
-      if (Number.isNaN(n)) throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      if (Number.isNaN(n)) {
+        if (raw) return null;
+        throw badRequest(`Invalid number value '${value}' for field '${col.column}'`);
+      }
       return n;
     }
     case 'BOOLEAN':
@@ -116,21 +142,21 @@ function typeValue(col: ColumnDef, value: string, comparator: Comparator): unkno
 function leafSql(def: ObjectDef, node: Extract<FilterNode, { kind: 'leaf' }>, ctx: Ctx, alias: string): SqlCondition {
   const { col, hop } = resolvePath(def, node.path, ctx);
   if (hop) {
-    const inner = comparison(col, node, `${alias}h`);
+    const inner = comparison(col, node, `${alias}h`, false);
     return {
       sql: `${alias}.${q(hop.fkColumn)} IN (SELECT ${alias}h."id" FROM ${q(hop.target.plural)} ${alias}h WHERE ${alias}h."ws" = ? AND ${alias}h."deletedAt" IS NULL AND (${inner.sql}))`,
       params: [ctx.ws, ...inner.params],
     };
   }
-  return comparison(col, node, alias);
+  return comparison(col, node, alias, usesRawValue(col, node, false));
 }
 
-function comparison(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>, alias: string): SqlCondition {
+function comparison(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>, alias: string, useRaw: boolean): SqlCondition {
   const ref = `${alias}.${q(col.column)}`;
   const { comparator } = node;
   const nullEq = isNullEquivalentText(col);
   if (comparator === 'in' || comparator === 'containsAny') {
-    const items = node.value as string[];
+    const items = (useRaw ? node.rawValue : node.value) as string[];
     if (comparator === 'containsAny') {
       if (col.kind !== 'RAW_JSON') throw badRequest(`'containsAny' is only valid on array fields, not '${col.column}'`);
       return {
@@ -138,9 +164,11 @@ function comparison(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>,
         params: items,
       };
     }
-    return { sql: `${ref} IN (${items.map(() => '?').join(',')})`, params: items.map((v) => typeValue(col, v, comparator)) };
+    return { sql: `${ref} IN (${items.map(() => '?').join(',')})`, params: items.map((v) => typeValue(col, v, comparator, useRaw)) };
   }
-  const raw = node.value as string;
+  // `is` takes the NULL/NOT_NULL words; the pattern comparators keep the unquoted text as before.
+  const typed = useRaw && !['is', 'like', 'ilike', 'startsWith', 'endsWith'].includes(comparator);
+  const raw = (typed ? node.rawValue : node.value) as string;
   switch (comparator) {
     case 'is': {
       if (raw !== 'NULL' && raw !== 'NOT_NULL') throw badRequest(`'filter' invalid for '${node.raw}'. 'is' accepts NULL or NOT_NULL`);
@@ -148,23 +176,23 @@ function comparison(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }>,
       return { sql: `${ref} IS NOT NULL`, params: [] };
     }
     case 'eq': {
-      const v = typeValue(col, raw, comparator);
+      const v = typeValue(col, raw, comparator, typed);
       if (nullEq && (raw === '' || raw === 'NULL')) return { sql: `(${ref} = ? OR ${ref} IS NULL)`, params: [v] };
       return { sql: `${ref} = ?`, params: [v] };
     }
     case 'neq': {
-      const v = typeValue(col, raw, comparator);
+      const v = typeValue(col, raw, comparator, typed);
       if (nullEq && (raw === '' || raw === 'NULL')) return { sql: `(${ref} != ? AND ${ref} IS NOT NULL)`, params: [v] };
       return { sql: `${ref} != ?`, params: [v] };
     }
     case 'gt':
-      return { sql: `${ref} > ?`, params: [typeValue(col, raw, comparator)] };
+      return { sql: `${ref} > ?`, params: [typeValue(col, raw, comparator, typed)] };
     case 'gte':
-      return { sql: `${ref} >= ?`, params: [typeValue(col, raw, comparator)] };
+      return { sql: `${ref} >= ?`, params: [typeValue(col, raw, comparator, typed)] };
     case 'lt':
-      return { sql: `${ref} < ?`, params: [typeValue(col, raw, comparator)] };
+      return { sql: `${ref} < ?`, params: [typeValue(col, raw, comparator, typed)] };
     case 'lte':
-      return { sql: `${ref} <= ?`, params: [typeValue(col, raw, comparator)] };
+      return { sql: `${ref} <= ?`, params: [typeValue(col, raw, comparator, typed)] };
     case 'like':
     case 'ilike': {
       checkLikePattern(raw);

@@ -290,6 +290,54 @@ describe('§4 quoting', () => {
   });
 });
 
+describe('§4 quoting of SELECT, NUMBER and BOOLEAN values (typed before unquoting)', () => {
+  async function stageOptions(): Promise<string[]> {
+    const res = await rest(em, '/rest/metadata/objects');
+    const opp = res.body.data.objects.find((o: Rec) => o.namePlural === 'opportunities');
+    return opp.fields.find((f: Rec) => f.name === 'stage').options.map((o: Rec) => o.value);
+  }
+  const enumMessage = (value: string, options: string[]) =>
+    `'filter' enum value '${value}' not available in 'stage' enum. Available enum values are ['${options.join("', '")}']`;
+
+  it('a quoted SELECT value is not an option: 400 naming the value with its quotes', async () => {
+    const options = await stageOptions();
+    const res = await rest(em, `/rest/opportunities${qs({ filter: 'stage[eq]:"NEW"' })}`);
+    expectBadRequest(res, enumMessage('"NEW"', options));
+  });
+
+  it('quoted items in a SELECT in-list are refused too', async () => {
+    const options = await stageOptions();
+    const res = await rest(em, `/rest/opportunities${qs({ filter: 'stage[in]:["NEW","MEETING"]' })}`);
+    expectBadRequest(res, enumMessage('"NEW"', options));
+  });
+
+  it('bare SELECT values still work', async () => {
+    await expectMatches('opportunities', 'stage[in]:[NEW,MEETING]', opportunities.filter((o) => o.stage === 'NEW' || o.stage === 'MEETING'));
+  });
+
+  it('a quoted BOOLEAN "true" means false', async () => {
+    const falses = meaningful(companies.filter((c) => c.idealCustomerProfile === false), companies);
+    await expectMatches('companies', 'idealCustomerProfile[eq]:"true"', falses);
+    await expectMatches('companies', "idealCustomerProfile[eq]:'true'", falses);
+  });
+
+  it('a quoted NUMBER is NaN and matches nothing, negated or not', async () => {
+    await expectMatches('companies', 'employees[gt]:"1000"', []);
+    await expectMatches('companies', 'employees[lt]:"1000"', []);
+    await expectMatches('companies', 'not(employees[gt]:"1000")', []);
+    await expectMatches('companies', 'employees[neq]:"7"', []);
+    // In a list each item is typed on its own: "5" is NaN, 7 is 7.
+    await expectMatches('companies', 'employees[in]:["5",7]', meaningful(companies.filter((c) => c.employees === 7), companies));
+  });
+
+  it('quotes are still removed for numbers inside composite sub-fields', async () => {
+    const amounts = opportunities.filter((o) => o.amount?.amountMicros != null).map((o) => Number(o.amount.amountMicros));
+    const mid = median(amounts);
+    const expected = opportunities.filter((o) => o.amount?.amountMicros != null && Number(o.amount.amountMicros) > mid);
+    await expectMatches('opportunities', `amount.amountMicros[gt]:"${mid}"`, meaningful(expected, opportunities));
+  });
+});
+
 describe('§4 parser quirks', () => {
   it('quirk 1: no filter parameter applies no filter', async () => {
     const res = await list(em, 'companies', { limit: 1 });
