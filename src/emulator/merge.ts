@@ -16,6 +16,11 @@ export function mergeRecords(store: Store, ws: string, def: ObjectDef, body: unk
   if (!Array.isArray(ids) || ids.length < 2 || !ids.every(isUuid)) {
     throw badRequest(`'ids' must be an array of at least 2 record UUIDs`);
   }
+  // A repeated id would make the kept record one of "the others": it would be relinked to itself
+  // and destroyed. Refuse before anything changes (§8: bad input is a 400).
+  if (new Set(ids.map((id: string) => id.toLowerCase())).size !== ids.length) {
+    throw badRequest(`'ids' must not contain the same record twice`);
+  }
   const priority = input.conflictPriorityIndex ?? 0;
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority >= ids.length) {
     throw badRequest(`'conflictPriorityIndex' must be an index into 'ids'`);

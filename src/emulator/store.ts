@@ -33,6 +33,9 @@ export interface FindManyResult {
 
 const q = (identifier: string): string => `"${identifier}"`;
 
+/** Link objects whose every many-to-one relation is ON DELETE CASCADE in Twenty. */
+const CASCADE_OBJECTS = ['noteTargets', 'taskTargets'];
+
 export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** totalCount per (query, params), dropped on every write: paging repeats the same count. */
@@ -174,12 +177,22 @@ export class Store {
     }
   }
 
-  /** Hard delete: like Twenty's foreign keys, a note's or task's targets go, other links are nulled. */
+  /**
+   * Hard delete (§1), with Twenty's foreign keys: every relation of a noteTarget/taskTarget
+   * (its note or task and its target person, company or opportunity) is ON DELETE CASCADE, so
+   * those link rows go with either end; other links (person.company, opportunity.pointOfContact,
+   * …) are SET NULL.
+   */
   destroy(ws: string, def: ObjectDef, id: string): void {
     this.counts.clear();
-    if (def.plural === 'notes' || def.plural === 'tasks') {
-      const targets = def.plural === 'notes' ? ['noteTargets', 'noteId'] : ['taskTargets', 'taskId'];
-      this.stmt(`DELETE FROM ${q(targets[0])} WHERE "ws" = ? AND ${q(targets[1])} = ?`).run(ws, id);
+    for (const plural of CASCADE_OBJECTS) {
+      const linker = this.registry.get(plural);
+      if (!linker) continue;
+      for (const rel of linker.manyToOne) {
+        if (rel.target !== def.plural) continue;
+        const column = linker.fieldsByName.get(rel.fk)!.column;
+        this.stmt(`DELETE FROM ${q(plural)} WHERE "ws" = ? AND ${q(column)} = ?`).run(ws, id);
+      }
     }
     this.relink(ws, def, id, null);
     this.stmt(`DELETE FROM ${q(def.plural)} WHERE "ws" = ? AND "id" = ?`).run(ws, id);

@@ -230,6 +230,46 @@ describe('§1 routes', () => {
     expect(left.records.length).toBe(1);
   });
 
+  it('merge with a repeated id is a 400 and changes nothing', async () => {
+    const [kept] = await createMany(em, 'companies', [{ name: tag('MergeSelf ') }]);
+    const [person] = await createMany(em, 'people', [{ name: { firstName: 'Self', lastName: 'Merge' }, companyId: kept.id }]);
+    const res = await rest(em, '/rest/companies/merge', { method: 'PATCH', body: { ids: [kept.id, kept.id] } });
+    expectBadRequest(res);
+    const again = await rest(em, `/rest/companies/${kept.id}`);
+    expect(again.status).toBe(200);
+    expect(again.body.data.company.name).toBe(kept.name);
+    expect((await rest(em, `/rest/people/${person.id}`)).body.data.person.companyId).toBe(kept.id);
+  });
+
+  it.each([
+    ['companies', 'targetCompanyId'],
+    ['people', 'targetPersonId'],
+    ['opportunities', 'targetOpportunityId'],
+  ])('hard-deleting a record of %s deletes its noteTargets and taskTargets (ON DELETE CASCADE)', async (plural, fk) => {
+    const body =
+      plural === 'people' ? { name: { firstName: 'Cascade', lastName: tag('P') } } : { name: tag('Cascade ') };
+    const target = await createOne(em, plural, body);
+    const other = await createOne(em, plural, body);
+    const note = await createOne(em, 'notes', { title: tag('CascadeNote ') });
+    const task = await createOne(em, 'tasks', { title: tag('CascadeTask ') });
+    const [nt, ntOther] = await createMany(em, 'noteTargets', [
+      { noteId: note.id, [fk]: target.id },
+      { noteId: note.id, [fk]: other.id },
+    ]);
+    const [tt] = await createMany(em, 'taskTargets', [{ taskId: task.id, [fk]: target.id }]);
+    expect((await rest(em, `/rest/${plural}/${target.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await rest(em, `/rest/noteTargets/${nt.id}`)).status).toBe(404);
+    expect((await rest(em, `/rest/taskTargets/${tt.id}`)).status).toBe(404);
+    // Links to other records and the note and task themselves stay.
+    expect((await rest(em, `/rest/noteTargets/${ntOther.id}`)).status).toBe(200);
+    expect((await rest(em, `/rest/notes/${note.id}`)).status).toBe(200);
+    expect((await rest(em, `/rest/tasks/${task.id}`)).status).toBe(200);
+    const orphans = await fetchAll(em, 'noteTargets', {
+      filter: 'targetCompanyId[is]:NULL,targetPersonId[is]:NULL,targetOpportunityId[is]:NULL',
+    });
+    expect(orphans).toEqual([]);
+  });
+
   it('GET /rest/open-api/core answers 200', async () => {
     expect((await rest(em, '/rest/open-api/core')).status).toBe(200);
   });
