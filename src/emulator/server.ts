@@ -40,18 +40,49 @@ function sendError(res: http.ServerResponse, error: HttpError): void {
   send(res, error.status, error.body(), error.headers);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/**
+ * Reads the body up to MAX_BODY. Past the cap it answers 413 and stops reading: the socket is
+ * paused (no more bytes are pulled in) and closed once the answer is out, so a client streaming
+ * an endless body costs neither memory nor CPU.
+ */
+function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) reject(new HttpError(413, 'PayloadTooLargeException', 'request entity too large'));
-      else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.socket.destroy());
+      res.once('close', () => req.socket.destroy());
+      reject(new HttpError(413, 'PayloadTooLargeException', 'request entity too large'));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * The request target as a URL, built from the raw path so that `//rest/companies` stays a path
+ * (as a base-relative URL it would be read as host `rest`). A target even that cannot parse
+ * (`//[`) is bad input: 400 (§8), not a crash.
+ */
+function requestUrl(target: string | undefined): URL {
+  const raw = target ?? '/';
+  try {
+    if (raw.startsWith('/')) return new URL(`http://emulator${raw}`);
+    // Absolute-form targets (`GET http://host/rest/… HTTP/1.1`) are legal HTTP.
+    if (/^https?:\/\//i.test(raw)) return new URL(raw);
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new HttpError(400, 'BadRequestException', `Invalid request target '${raw}'`);
 }
 
 function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
@@ -74,7 +105,13 @@ export function createServer(deps: ServerDeps): http.Server {
 }
 
 async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://emulator');
+  let url: URL;
+  try {
+    url = requestUrl(req.url);
+  } catch (error) {
+    sendError(res, error as HttpError);
+    return;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const { pathname } = url;
 
@@ -116,7 +153,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     if (ws === null) throw new HttpError(401, 'UNAUTHENTICATED', 'Token invalid.');
     deps.rateLimiter.consume(ws);
 
-    const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+    const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req, res);
     let body: unknown;
     if (raw.trim() !== '') {
       try {
@@ -197,7 +234,7 @@ async function handleControl(
       send(res, 200, deps.controls.stats());
       return;
     }
-    const raw = await readBody(req);
+    const raw = await readBody(req, res);
     let body: Record<string, unknown> = {};
     if (raw.trim() !== '') {
       try {
