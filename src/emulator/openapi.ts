@@ -38,7 +38,13 @@ function objectSchemas(def: ObjectDef, registry: ObjectRegistry): Record<string,
   for (const f of def.fields) properties[f.name] = fieldSchema(f);
   const withRelations: Record<string, Schema> = { ...properties };
   for (const rel of def.manyToOne) {
-    withRelations[rel.name] = { ...ref(capitalize(registry.get(rel.target)!.singular)), description: 'depth=1 only' };
+    // §6: a many-to-one relation is null when the foreign key is. In OpenAPI 3.0 a $ref's
+    // siblings are ignored, so nullability goes on an allOf wrapper instead.
+    withRelations[rel.name] = {
+      allOf: [ref(capitalize(registry.get(rel.target)!.singular))],
+      nullable: true,
+      description: 'depth=1 only',
+    };
   }
   for (const rel of def.oneToMany) {
     withRelations[rel.name] = {

@@ -94,6 +94,25 @@ describe('§1 /rest/open-api/core', () => {
     }
   });
 
+  it('puts nothing beside a $ref (OpenAPI 3.0 ignores $ref siblings)', () => {
+    const offenders: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      if (!Array.isArray(node) && '$ref' in node && Object.keys(node).length > 1) offenders.push(at);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
+    };
+    walk(doc, '#');
+    expect(offenders).toEqual([]);
+  });
+
+  it('marks depth-1 many-to-one relations nullable, as they are null when the foreign key is (§6)', async () => {
+    const person = doc.components.schemas.PersonWithRelations.properties.company;
+    expect(person).toMatchObject({ allOf: [{ $ref: '#/components/schemas/Company' }], nullable: true });
+    const created = await rest(em, '/rest/people', { method: 'POST', body: { name: { firstName: 'No', lastName: 'Company' } } });
+    const read = await rest(em, `/rest/people/${created.body.data.createPerson.id}?depth=1`);
+    expect(read.body.data.person.company).toBeNull();
+  });
+
   it('describes lists as the flat array the server really sends, not edges/node', () => {
     // Schemas may sit under components and be referenced, so look at the whole document.
     const text = JSON.stringify(doc);
