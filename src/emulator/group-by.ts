@@ -60,7 +60,15 @@ function parseDimensions(def: ObjectDef, raw: string[]): Dimension[] {
     const field = def.fieldsByName.get(name);
     if (!field) throw badRequest(`Cannot group by '${name}': field does not exist on object '${def.singular}'`);
     if (isCompositeType(field.type)) {
-      const sub = spec && typeof spec === 'object' ? Object.keys(spec)[0] : undefined;
+      const subs = spec && typeof spec === 'object' ? Object.keys(spec) : [];
+      // One group_by object groups by one column (§7): two sub-fields must be two objects,
+      // never one of them silently dropped.
+      if (subs.length > 1) {
+        throw badRequest(
+          `Cannot group by more than one sub-field of '${name}' in one group_by item, eg: [{"${name}": {"${subs[0]}": true}}, {"${name}": {"${subs[1]}": true}}]`,
+        );
+      }
+      const sub = subs[0];
       const col = sub ? columnFor(def, field, sub) : undefined;
       if (!col) throw badRequest(`Cannot group by composite field '${name}' without a sub-field, eg: {"${name}": {"subField": true}}`);
       return { sql: `t.${q(col.column)}`, col };

@@ -2,7 +2,7 @@
  * `order_by` (twenty-rest.md §5) and cursors (§3): a cursor is standard base64 of JSON holding the
  * record's value for each order key plus its `id`; paging is keyset paging on those values.
  */
-import { badRequest } from './http-error.js';
+import { badRequest, isUuid } from './http-error.js';
 import { type ColumnDef, type ObjectDef, columnFor } from './objects.js';
 import { isCompositeType } from './composites.js';
 import { type SqlCondition } from './filter-sql.js';
@@ -96,7 +96,12 @@ export type CursorPayload = Record<string, unknown> & { id?: unknown };
 export function decodeCursor(cursor: string): CursorPayload {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as CursorPayload;
+    // §3: a cursor always carries the record's id; one whose id is not a UUID string names no
+    // record and would reach the id comparison as the wrong type.
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const { id } = parsed as CursorPayload;
+      if (typeof id === 'string' && isUuid(id)) return parsed as CursorPayload;
+    }
   } catch {
     // fall through
   }

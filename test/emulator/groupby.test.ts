@@ -141,6 +141,14 @@ describe('§7 groupBy', () => {
     expect(groups.reduce((s, g) => s + g.totalCount, 0)).toBe(kept.length);
   });
 
+  it('rejects two sub-fields in one group_by item with 400 instead of using one of them', async () => {
+    const group_by = JSON.stringify([{ address: { addressCity: true, addressCountry: true } }]);
+    expectBadRequest(await rest(em, `/rest/companies/groupBy${qs({ group_by, aggregate: '["totalCount"]' })}`));
+    // One sub-field per item is fine.
+    const one = JSON.stringify([{ address: { addressCity: true } }]);
+    expect((await rest(em, `/rest/companies/groupBy${qs({ group_by: one, aggregate: '["totalCount"]' })}`)).status).toBe(200);
+  });
+
   it('rejects a group_by that is not JSON with 400', async () => {
     expectBadRequest(await rest(em, `/rest/opportunities/groupBy${qs({ group_by: 'stage', aggregate: '["totalCount"]' })}`));
   });

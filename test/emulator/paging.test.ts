@@ -6,6 +6,7 @@ import {
   expectBadRequest,
   fetchAll,
   list,
+  qs,
   rest,
   startTestEmulator,
   type Emulator,
@@ -80,6 +81,16 @@ describe('§3 cursors', () => {
   it('accepts a cursor built by the client from the documented format', async () => {
     const page = await list(em, 'people', { limit: 5, starting_after: encodeCursor({ id: people[9].id }) });
     expect(idsOf(page.records)).toEqual(idsOf(people.slice(10, 15)));
+  });
+
+  it('rejects a cursor whose id is not a UUID string with 400 "Invalid cursor"', async () => {
+    for (const payload of [{ id: 5 }, { id: 'x' }, { id: null }, { name: 'Acme' }, { id: [people[0].id] }]) {
+      expectBadRequest(await rest(em, `/rest/people${qs({ starting_after: encodeCursor(payload) })}`), 'Invalid cursor');
+    }
+    expectBadRequest(
+      await rest(em, `/rest/people${qs({ order_by: 'jobTitle', ending_before: encodeCursor({ jobTitle: 'x', id: 7 }) })}`),
+      'Invalid cursor',
+    );
   });
 
   it('rejects a cursor that does not decode with 400 "Invalid cursor"', async () => {
