@@ -9,7 +9,7 @@ import { ensureIndexes, openDb } from './db.js';
 import { buildObjects } from './objects.js';
 import { RateLimiter } from './rate-limit.js';
 import { RestHandler } from './rest-handler.js';
-import { seedIfEmpty } from './seed.js';
+import { seedIfEmpty, seedMismatchWarning } from './seed.js';
 import { createServer } from './server.js';
 import { Store } from './store.js';
 
@@ -64,9 +64,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(pageLimit) || pageLimit < 1) throw new TypeError(`pageLimit must be a positive integer, got ${pageLimit}`);
 
   const registry = buildObjects({ legacy });
-  const db = openDb(options.dbFile ?? '.data/emulator.sqlite', registry);
+  const dbFile = options.dbFile ?? '.data/emulator.sqlite';
+  const db = openDb(dbFile, registry);
   try {
-    seedIfEmpty(db, registry, options.seed ?? 42, { companies });
+    const seed = options.seed ?? 42;
+    if (!seedIfEmpty(db, registry, seed, { companies })) {
+      // The file kept its data: say so when the asked-for seed or size differs, rather than
+      // silently serving other data than requested.
+      const warning = seedMismatchWarning(db, dbFile, seed, { companies });
+      if (warning) console.warn(warning);
+    }
     ensureIndexes(db, registry);
   } catch (error) {
     db.close();

@@ -295,6 +295,27 @@ export function seedWorkspace(db: Db, registry: ObjectRegistry, ws: string, seed
 export const WORKSPACES = ['acme', 'globex'] as const;
 
 /**
+ * When a database already holds demo data seeded with another seed or size, a one-line warning
+ * naming the file and how to get the asked-for data; undefined when they agree or nothing is
+ * recorded. A file database is the user's data: it is never reseeded behind their back.
+ */
+export function seedMismatchWarning(db: Db, file: string, seed: number, size: SeedSize): string | undefined {
+  const row = db.prepare(`SELECT "value" FROM "emulator_meta" WHERE "key" = 'seeded'`).get() as { value: string } | undefined;
+  if (!row) return undefined;
+  let stored: { seed?: unknown; companies?: unknown };
+  try {
+    stored = JSON.parse(row.value) as typeof stored;
+  } catch {
+    return undefined;
+  }
+  if (stored.seed === seed && stored.companies === size.companies) return undefined;
+  return (
+    `emulator: ${file} already holds demo data seeded with --seed ${String(stored.seed)} --companies ${String(stored.companies)}; ` +
+    `ignoring --seed ${seed} --companies ${size.companies}. Delete ${file} to reseed.`
+  );
+}
+
+/**
  * Seeds both workspaces in one transaction unless the database already holds records (a file
  * database keeps its data across restarts). globex gets other data from another seed, at half size.
  */

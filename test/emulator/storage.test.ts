@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createOne, list, rest, startTestEmulator } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twenty-emulator-'));
@@ -29,6 +29,31 @@ describe('storage', () => {
       expect((await list(second, 'companies', { limit: 0 })).totalCount).toBe(count);
     } finally {
       await second.close();
+    }
+  });
+
+  it('warns, naming the file and how to reseed, when a kept file was seeded with another seed or size', async () => {
+    const dbFile = join(dir, 'mismatch.sqlite');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await (await startTestEmulator({ dbFile, companies: 3, seed: 1 })).close();
+      await (await startTestEmulator({ dbFile, companies: 3, seed: 1 })).close();
+      expect(warn).not.toHaveBeenCalled();
+      const again = await startTestEmulator({ dbFile, companies: 6, seed: 2 });
+      try {
+        // The data is the user's: kept as it was, not reseeded.
+        expect((await list(again, 'companies', { limit: 0 })).totalCount).toBe(3);
+      } finally {
+        await again.close();
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      const line = String(warn.mock.calls[0][0]);
+      expect(line).not.toContain('\n');
+      expect(line).toContain(dbFile);
+      expect(line).toMatch(/--seed 1 --companies 3/);
+      expect(line).toMatch(/Delete .* to reseed/);
+    } finally {
+      warn.mockRestore();
     }
   });
 
