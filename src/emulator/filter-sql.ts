@@ -89,9 +89,11 @@ function usesRawValue(col: ColumnDef, node: Extract<FilterNode, { kind: 'leaf' }
 /**
  * Converts one string value to the column's type, as Twenty's common layer does. `raw` says the
  * value is the text as written and typed as `formatFieldValue` does (see RAW_TYPED): a number
- * that does not parse is NaN there, which reaches Postgres as a JSON `null` (the REST layer
- * posts its query to the GraphQL engine as JSON) and so compares as SQL NULL: nothing matches,
- * under `not(…)` too. Binding NULL gives SQLite the same three-valued outcome.
+ * that does not parse is NaN there. The servers that type values this way hand the filter to
+ * their GraphQL engine as JSON, where NaN serialises as `null`, so it compares as SQL NULL and
+ * nothing matches, under `not(…)` too (were it bound as Postgres 'NaN' instead, gt/gte/eq would
+ * still match nothing, since NaN sorts above every number). Binding NULL gives SQLite the same
+ * three-valued outcome.
  */
 function typeValue(col: ColumnDef, value: string, comparator: Comparator, raw = false): unknown {
   if (comparator === 'like' || comparator === 'ilike' || comparator === 'startsWith' || comparator === 'endsWith') {
