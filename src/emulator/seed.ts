@@ -3,7 +3,7 @@
  * to the start of the current UTC day, so close dates stay "around now"). One transaction and one
  * prepared statement per object keep 10,000 companies / 50,000 people well under 30 s.
  */
-import { DOC, type Db } from './db.js';
+import { DOC, getMeta, setMeta, type Db } from './db.js';
 import { type ColumnDef, type ObjectDef, type ObjectRegistry } from './objects.js';
 import {
   CITIES, COMPANY_PREFIXES, COMPANY_SUFFIXES, FIRST_NAMES, JOB_TITLES, LAST_NAMES, MEMBER_NAMES, NOTE_TITLES,
@@ -300,11 +300,11 @@ export const WORKSPACES = ['acme', 'globex'] as const;
  * recorded. A file database is the user's data: it is never reseeded behind their back.
  */
 export function seedMismatchWarning(db: Db, file: string, seed: number, size: SeedSize): string | undefined {
-  const row = db.prepare(`SELECT "value" FROM "emulator_meta" WHERE "key" = 'seeded'`).get() as { value: string } | undefined;
-  if (!row) return undefined;
+  const seeded = getMeta(db, 'seeded');
+  if (seeded === undefined) return undefined;
   let stored: { seed?: unknown; companies?: unknown };
   try {
-    stored = JSON.parse(row.value) as typeof stored;
+    stored = JSON.parse(seeded) as typeof stored;
   } catch {
     return undefined;
   }
@@ -321,14 +321,11 @@ export function seedMismatchWarning(db: Db, file: string, seed: number, size: Se
  */
 export function seedIfEmpty(db: Db, registry: ObjectRegistry, seed: number, size: SeedSize): boolean {
   const row = db.prepare('SELECT COUNT(*) AS c FROM "workspaceMembers"').get() as { c: number };
-  const seededRow = db.prepare(`SELECT "value" FROM "emulator_meta" WHERE "key" = 'seeded'`).get();
-  if (row.c > 0 || seededRow) return false;
+  if (row.c > 0 || getMeta(db, 'seeded') !== undefined) return false;
   db.transaction(() => {
     seedWorkspace(db, registry, 'acme', seed, size);
     seedWorkspace(db, registry, 'globex', seed + 7919, { companies: Math.ceil(size.companies / 2) });
-    db.prepare(`INSERT OR REPLACE INTO "emulator_meta" ("key", "value") VALUES ('seeded', ?)`).run(
-      JSON.stringify({ seed, companies: size.companies, at: new Date().toISOString() }),
-    );
+    setMeta(db, 'seeded', JSON.stringify({ seed, companies: size.companies, at: new Date().toISOString() }));
   })();
   return true;
 }
