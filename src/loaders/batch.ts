@@ -1,4 +1,5 @@
 import { andFilters, idInFilter } from '../twenty/filter.js';
+import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
 import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 
@@ -24,10 +25,6 @@ export interface FetchedChunk {
   result: TwentyRecord[] | Error;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids Twenty would reject with 400 (§1: not a valid UUID) can match nothing; they never go upstream. */
-export const isUuid = (id: string): boolean => UUID.test(id);
 
 /**
  * Every record whose `field` is one of `keys` (and that matches `query`), in chunks of at most
@@ -48,6 +45,7 @@ export async function fetchByKeys(
   maxRecords = Infinity,
 ): Promise<FetchedChunk[]> {
   const limit = await client.pageLimit();
+  // Ids that are not UUIDs can match nothing (Twenty would answer 400, §1): they never go upstream.
   // Twenty answers with lowercase UUIDs; keys are matched against them (byKeyResults, groupedResults).
   const chunks = chunkKeys([...new Set(keys.filter(isUuid).map(lower))], limit);
   const firsts = await Promise.all(

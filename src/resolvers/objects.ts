@@ -9,8 +9,6 @@ import type { ObjectPlural } from '../twenty/types.js';
  */
 export interface ObjectSpec {
   plural: ObjectPlural;
-  /** `nameSingular` in `/rest/metadata/objects`. */
-  singular: string;
   filterFields: FilterFields;
   /** `…OrderField` enum value → Twenty order path (§5: composites by sub-field). */
   orderFields: Record<string, string>;
@@ -34,7 +32,6 @@ const fullName = { firstName: 'string', lastName: 'string' } as const;
 
 function spec(
   plural: ObjectPlural,
-  singular: string,
   filterFields: FilterFields,
   orderFields: Record<string, string>,
   // Known fields that are not filterable: output-only fields and one-to-many relations (§6 depth 1).
@@ -42,7 +39,6 @@ function spec(
 ): ObjectSpec {
   return {
     plural,
-    singular,
     filterFields: { ...audit, ...filterFields },
     orderFields: { ...auditOrder, ...orderFields },
     knownFields: new Set([...Object.keys(audit), ...Object.keys(filterFields), ...auditOnly, ...otherKnown]),
@@ -51,7 +47,6 @@ function spec(
 
 export const companySpec = spec(
   'companies',
-  'company',
   {
     name: 'string',
     domainName: links,
@@ -90,7 +85,6 @@ export const companySpec = spec(
 
 export const personSpec = spec(
   'people',
-  'person',
   {
     name: fullName,
     emails: { primaryEmail: 'string' },
@@ -118,7 +112,6 @@ export const personSpec = spec(
 
 export const opportunitySpec = spec(
   'opportunities',
-  'opportunity',
   {
     name: 'string',
     amount: money,
@@ -145,7 +138,6 @@ export const opportunitySpec = spec(
 
 export const noteSpec = spec(
   'notes',
-  'note',
   { title: 'string', bodyV2: { markdown: 'string' }, position: 'number' },
   { TITLE: 'title', POSITION: 'position' },
   ['noteTargets'],
@@ -153,7 +145,6 @@ export const noteSpec = spec(
 
 export const taskSpec = spec(
   'tasks',
-  'task',
   {
     title: 'string',
     bodyV2: { markdown: 'string' },
@@ -168,7 +159,6 @@ export const taskSpec = spec(
 
 export const workspaceMemberSpec = spec(
   'workspaceMembers',
-  'workspaceMember',
   { name: fullName, userEmail: 'string', locale: 'string', timeZone: 'string' },
   {
     NAME_FIRST_NAME: 'name.firstName',

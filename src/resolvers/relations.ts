@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context.js';
 import { idInFilter } from '../twenty/filter.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
-import { isUuid } from '../loaders/batch.js';
+import { isUuid } from '../twenty/filter-values.js';
 import { getTargetFieldNames, type TargetFieldNames } from '../workspace/metadata.js';
 import {
   checkPaging,

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../errors.js';
 import type { SelectOption } from '../../twenty/types.js';
+import { SINGULAR } from '../../twenty/names.js';
 import { assertUuid } from './ids.js';
 import { toTwentyMoney, type MoneyInputValue } from './money.js';
 import type { WritableObject } from './objects.js';
@@ -108,11 +109,11 @@ function targetList(object: WritableObject, raw: unknown): TargetInputValue[] {
 }
 
 async function assertOption(object: WritableObject, field: string, value: unknown, options: OptionsLookup): Promise<void> {
-  const allowed = (await options(object.singular, field)).map((option) => option.value);
+  const allowed = (await options(SINGULAR[object.plural], field)).map((option) => option.value);
   // No options known (field missing from metadata): let Twenty judge rather than refuse everything.
   if (allowed.length === 0 || allowed.includes(value as string)) return;
   throw new BadUserInputError(
-    `${object.singular}.${field} ${JSON.stringify(value)} is not one of this workspace's values: ${allowed.join(', ')}.`,
+    `${SINGULAR[object.plural]}.${field} ${JSON.stringify(value)} is not one of this workspace's values: ${allowed.join(', ')}.`,
     { field, allowedValues: allowed },
   );
 }

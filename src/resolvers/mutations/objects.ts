@@ -27,8 +27,6 @@ export interface WritableObject {
   typePlural: 'Companies' | 'People' | 'Opportunities' | 'Notes' | 'Tasks';
   /** REST plural (§1). */
   plural: ObjectPlural;
-  /** `nameSingular` in `/rest/metadata/objects`, for SELECT options. */
-  singular: string;
   fields: Record<string, FieldKind>;
   targets?: TargetsSpec;
 }
@@ -43,7 +41,6 @@ export const COMPANY = {
   type: 'Company',
   typePlural: 'Companies',
   plural: 'companies',
-  singular: 'company',
   fields: {
     name: 'value',
     domainName: 'composite',
@@ -62,7 +59,6 @@ export const PERSON = {
   type: 'Person',
   typePlural: 'People',
   plural: 'people',
-  singular: 'person',
   fields: {
     name: 'composite',
     emails: 'composite',
@@ -81,7 +77,6 @@ export const OPPORTUNITY = {
   type: 'Opportunity',
   typePlural: 'Opportunities',
   plural: 'opportunities',
-  singular: 'opportunity',
   fields: {
     name: 'value',
     amount: 'money',
@@ -98,7 +93,6 @@ export const NOTE = {
   type: 'Note',
   typePlural: 'Notes',
   plural: 'notes',
-  singular: 'note',
   fields: { ...RICH_TEXT, position: 'value' },
   targets: { object: 'noteTargets', parentKey: 'noteId' },
 } as const satisfies WritableObject;
@@ -107,7 +101,6 @@ export const TASK = {
   type: 'Task',
   typePlural: 'Tasks',
   plural: 'tasks',
-  singular: 'task',
   fields: { ...RICH_TEXT, dueAt: 'value', status: 'select', position: 'value', assigneeId: 'id' },
   targets: { object: 'taskTargets', parentKey: 'taskId' },
 } as const satisfies WritableObject;
