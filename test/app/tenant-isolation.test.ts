@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchAll } from '../emulator/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /** All company ids a key can see, straight from the emulator's REST API. */
 async function companyIdsOf(stack: Stack, key: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let after: string | null = null;
-  for (;;) {
-    const url = new URL(`${stack.emulator.url}/rest/companies`);
-    url.searchParams.set('limit', '200');
-    if (after) url.searchParams.set('starting_after', after);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
-    const body = (await response.json()) as any;
-    for (const company of body.data.companies) ids.add(company.id);
-    if (!body.pageInfo.hasNextPage) return ids;
-    after = body.pageInfo.endCursor;
-  }
+  return new Set((await fetchAll(stack.emulator, 'companies', {}, key)).map((company) => company.id as string));
 }
 
 const NESTED = `query Nested($first: Int) {

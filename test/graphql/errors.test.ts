@@ -4,9 +4,8 @@
  * failures (5xx beyond the retries, unreadable JSON, a hang past the timeout). Also: one failing
  * field keeps the others' data, the unknown is masked, and the token never leaks.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startScriptedServer, type Script } from '../support/scripted-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { rest } from '../emulator/helpers.js';
 
@@ -14,39 +13,19 @@ type GraphQLError = { message: string; path?: unknown[]; extensions?: Record<str
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-/** A stand-in for Twenty that answers whatever the current test scripts. */
-interface FakeUpstream {
-  url: string;
-  handle: (req: IncomingMessage, res: ServerResponse) => void;
-  close(): Promise<void>;
-}
-
-async function startFakeUpstream(): Promise<FakeUpstream> {
-  const fake: FakeUpstream = {
-    url: '',
-    handle: (_req, res) => res.writeHead(500).end(),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-  const server: Server = createServer((req, res) => fake.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return fake;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
+/** A stand-in for Twenty that answers whatever the current test scripts (`script = …`). */
+let script: Script = () => ({ status: 500 });
 
 let stack: Stack;
 /** Same emulator, but one retry, small backoff and a short timeout, so faults surface quickly. */
 let impatient: Stack;
-let fake: FakeUpstream;
+let fake: Awaited<ReturnType<typeof startScriptedServer>>;
 let viaFake: Stack;
 /** Every error any test saw, checked at the end for leaked tokens. */
 const seen: unknown[] = [];
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
+  fake = await startScriptedServer((req) => script(req));
   [stack, impatient, viaFake] = await Promise.all([
     // No TWENTY_API_KEY: a request without a key has nothing to fall back on.
     startStack({ config: { twentyApiKey: undefined } }),
@@ -116,8 +95,7 @@ describe('UNAUTHENTICATED', () => {
 
 describe('FORBIDDEN', () => {
   it('is the code when Twenty answers 403', async () => {
-    fake.handle = (_req, res) =>
-      json(res, 403, { statusCode: 403, error: 'FORBIDDEN_EXCEPTION', messages: ['API key has no access to companies'] });
+    script = () => ({ status: 403, body: { statusCode: 403, error: 'FORBIDDEN_EXCEPTION', messages: ['API key has no access to companies'] } });
     const { errors } = await failing(viaFake, `{ companies(first: 1) { totalCount } }`);
     expect(errors[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -193,7 +171,7 @@ describe('UPSTREAM_ERROR', () => {
   });
 
   it("does not pass on Twenty's 5xx body", async () => {
-    fake.handle = (_req, res) => json(res, 500, { statusCode: 500, error: 'InternalServerError', messages: ['pg: relation "secret_table" does not exist'] });
+    script = () => ({ status: 500, body: { statusCode: 500, error: 'InternalServerError', messages: ['pg: relation "secret_table" does not exist'] } });
     const { errors } = await failing(viaFake, `{ companies(first: 1) { totalCount } }`);
     expect(errors[0].extensions?.code).toBe('UPSTREAM_ERROR');
     expect(JSON.stringify(errors)).not.toContain('secret_table');
@@ -215,13 +193,16 @@ describe('partial data', () => {
 describe('masking', () => {
   it('masks an error the BFF does not know as "Unexpected error." with nothing of its cause', async () => {
     // A record whose name is an object: graphql-js cannot serialise it as a String.
-    fake.handle = (req, res) => {
-      const plural = /^\/rest\/([A-Za-z]+)/.exec(req.url ?? '')?.[1] ?? 'companies';
-      json(res, 200, {
-        data: { [plural]: [{ id: MISSING_ID, name: { leaked: 'upstream-internal-detail' } }] },
-        totalCount: 1,
-        pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: 'a', endCursor: 'a' },
-      });
+    script = (req) => {
+      const plural = /^\/rest\/([A-Za-z]+)/.exec(req.url)?.[1] ?? 'companies';
+      return {
+        status: 200,
+        body: {
+          data: { [plural]: [{ id: MISSING_ID, name: { leaked: 'upstream-internal-detail' } }] },
+          totalCount: 1,
+          pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: 'a', endCursor: 'a' },
+        },
+      };
     };
     const { errors } = await failing(viaFake, `{ companies(first: 1) { edges { node { name } } } }`);
     expect(errors[0].message).toBe('Unexpected error.');

@@ -3,11 +3,11 @@
  * checked twice, through a follow-up GraphQL query and through the emulator's own REST API, so a
  * mutation that "succeeds" without writing (or writes something else) fails here.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScriptedServer } from '../support/scripted-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { rest, type Rec } from '../emulator/helpers.js';
+import { gql as gqlWith, gqlErrors } from './helpers.js';
 
 let stack: Stack;
 
@@ -19,20 +19,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Runs an operation that must succeed and returns its data. */
-async function gql(query: string, variables?: Record<string, unknown>): Promise<Rec> {
-  const { status, body } = await stack.query(query, variables);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  expect(status).toBe(200);
-  return body.data as Rec;
-}
-
-/** Runs an operation that must fail; returns its first error. */
-async function gqlError(query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(query, variables);
-  expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
-  return body.errors![0];
-}
+/** Shared helpers, bound to this file's stack. */
+const gql = (query: string, variables?: Record<string, unknown>): Promise<Rec> => gqlWith(stack, query, variables);
+const gqlError = async (query: string, variables?: Record<string, unknown>) => (await gqlErrors(stack, query, variables))[0];
 
 /** A record straight from the emulator, soft-deleted ones included; null when it does not exist. */
 async function restRecord(plural: string, id: string): Promise<Rec | null> {
@@ -582,22 +571,13 @@ describe('customFields', () => {
   // The emulator has no custom fields, so a small stand-in for a workspace that has them answers
   // here: it records each write and echoes the body back as the record, unknown fields included.
   it('are merged into the REST body on create and update, and read back as customFields', async () => {
-    const writesSeen: Array<{ method: string; url: string; body: Rec }> = [];
     const id = '6b0c5a3e-1f2d-4c3b-9a8e-7d6c5b4a3f2e';
-    const upstream = createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk) => (text += chunk));
-      req.on('end', () => {
-        const body = text ? JSON.parse(text) : {};
-        writesSeen.push({ method: req.method!, url: req.url!, body });
-        const record = { id, name: 'Custom Co', createdAt: '2026-01-01T00:00:00.000Z', deletedAt: null, tier: 'gold', ...body };
-        const [status, answer] =
-          req.method === 'POST' ? [201, { data: { createCompany: record } }] : [200, { data: { updateCompany: record } }];
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      });
+    const upstream = await startScriptedServer((req) => {
+      const body = req.body ? JSON.parse(req.body) : {};
+      const record = { id, name: 'Custom Co', createdAt: '2026-01-01T00:00:00.000Z', deletedAt: null, tier: 'gold', ...body };
+      return req.method === 'POST' ? { status: 201, body: { data: { createCompany: record } } } : { status: 200, body: { data: { updateCompany: record } } };
     });
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const viaFake = await startStack({ config: { twentyApiUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` } });
+    const viaFake = await startStack({ config: { twentyApiUrl: upstream.url } });
     try {
       const created = await viaFake.query(
         `mutation { createCompany(input: { name: "Custom Co", customFields: { tier: "gold", score: 7 } }) { id name customFields } }`,
@@ -611,13 +591,14 @@ describe('customFields', () => {
       expect(updated.body.errors).toBeUndefined();
       expect(updated.body.data.updateCompany.customFields).toMatchObject({ tier: null });
 
+      const writesSeen = upstream.requests.map((r) => ({ method: r.method, url: r.url, body: r.body ? JSON.parse(r.body) : {} }));
       expect(writesSeen).toEqual([
         { method: 'POST', url: '/rest/companies', body: { name: 'Custom Co', tier: 'gold', score: 7 } },
         { method: 'PATCH', url: `/rest/companies/${id}`, body: { tier: null } },
       ]);
     } finally {
       await viaFake.close();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      await upstream.close();
     }
   });
 });
