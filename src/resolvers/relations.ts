@@ -53,11 +53,14 @@ export async function byForeignKeyConnection(
   info: Pick<GraphQLResolveInfo, 'path'>,
 ): Promise<Connection> {
   checkPaging(args);
-  // `before` without `last` means "from the start up to the cursor" nested, which a root list does not do.
-  const beforeAlone = args.before != null && args.last == null;
-  if (isSingleParent(info.path) && !beforeAlone) {
-    // A nested list without first/last holds all its records up to MAX_PAGE_SIZE (schema doc), a root list only 60.
-    const sized = args.first != null || args.last != null ? args : { ...args, first: MAX_PAGE_SIZE };
+  if (isSingleParent(info.path)) {
+    // A nested list without first/last holds up to MAX_PAGE_SIZE records (schema doc), a root list only 60.
+    const sized =
+      args.first != null || args.last != null
+        ? args
+        : args.before != null
+          ? { ...args, last: MAX_PAGE_SIZE }
+          : { ...args, first: MAX_PAGE_SIZE };
     return rootConnection(ctx, spec, sized, idInFilter(field, [parentId]));
   }
   const query = toListQuery(spec, args);

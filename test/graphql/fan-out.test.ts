@@ -101,6 +101,23 @@ describe('a connection under a single parent', () => {
     expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
   });
 
+  it('reads everything before the cursor with before alone, in one call', async () => {
+    const start = await gql(stack, 'query ($id: ID!) { company(id: $id) { people(first: 10) { edges { cursor } } } }', { id: big });
+    const cursor = start.company.people.edges[8].cursor;
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(
+        stack,
+        `query ($id: ID!, $before: String!) { company(id: $id) { people(before: $before) {
+            pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } }`,
+        { id: big, before: cursor },
+      );
+    });
+    expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
+    expect(idsOf(nodes(data.company.people))).toEqual(idsOf(people.slice(0, 8)));
+    expect(data.company.people.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+  });
+
   it('reads last alone from the end in one call', async () => {
     let data: Rec = {};
     const calls = await callsDuring(stack, async () => {
