@@ -5,8 +5,8 @@
  * A cursor is standard base64 of JSON: the record's value for each `order_by` key, then `id`
  * (Twenty always appends `id` ascending as the tie-breaker, §5). Composite sub-fields nest:
  * `order_by=name.firstName` gives `{"name":{"firstName":"Ada"},"id":"…"}` on current servers
- * (twenty-server `encodeCursor` with field metadata) and in the emulator. A 2025 server version
- * wrote flat dotted keys instead (`{"name.firstName":"Ada",…}`); `style: 'flat'` produces that.
+ * (twenty-server `encodeCursor` with field metadata) and in the emulator. (A 2025 server version
+ * is said to have written flat dotted keys, `{"name.firstName":"Ada",…}`; not supported.)
  */
 import type { TwentyRecord } from './types.js';
 
@@ -25,15 +25,13 @@ export function orderKeyPaths(orderBy: OrderBy): string[][] {
   return paths;
 }
 
-export function cursorFor(record: TwentyRecord, orderBy?: OrderBy, options: { style?: 'nested' | 'flat' } = {}): string {
+export function cursorFor(record: TwentyRecord, orderBy?: OrderBy): string {
   const payload: Record<string, unknown> = {};
   for (const path of orderKeyPaths(orderBy)) {
     const [head, sub] = path;
     const top = record[head];
     if (sub === undefined) {
       payload[head] = top ?? null;
-    } else if (options.style === 'flat') {
-      payload[`${head}.${sub}`] = subValue(top, sub);
     } else {
       const parent = (payload[head] as Record<string, unknown> | undefined) ?? {};
       parent[sub] = subValue(top, sub);

@@ -126,10 +126,10 @@ describe('cursorFor', () => {
     expect(resumed.records.map((r) => r.id)).toEqual(page.records.slice(3, 6).map((r) => r.id));
   });
 
-  it('writes the older flat style on request and appends id unless ordered by it', () => {
+  it('nests composite keys and appends id unless ordered by it', () => {
     const record = { id: 'i', name: { firstName: 'Ada' } };
     const decode = (c: string) => JSON.parse(Buffer.from(c, 'base64').toString());
-    expect(decode(cursorFor(record, 'name.firstName', { style: 'flat' }))).toEqual({ 'name.firstName': 'Ada', id: 'i' });
+    expect(decode(cursorFor(record, 'name.firstName'))).toEqual({ name: { firstName: 'Ada' }, id: 'i' });
     expect(Object.keys(decode(cursorFor(record, [{ field: 'id' }, { field: 'name.firstName' }])))).toEqual(['id', 'name']);
     expect(orderKeyPaths(undefined)).toEqual([['id']]);
   });
