@@ -13,9 +13,18 @@ const all: Record<string, Rec[]> = {};
 
 beforeAll(async () => {
   stack = await startStack({ emulator: { companies: 40 } });
-  // The demo fills every field; these give null, empty and odd values to compare against.
-  await createOne(stack.emulator, 'companies', { name: 'Nullable Co', annualRecurringRevenue: { currencyCode: 'EUR', amountMicros: 5_000_000 } });
-  await createOne(stack.emulator, 'people', { name: { firstName: 'Nadia', lastName: 'Null' }, phones: { primaryPhoneCountryCode: 'FR' } });
+  // The demo fills every field; these give null, empty and odd values to compare against. Their
+  // ids sort last, so `nth(…)` (by id order) never picks them as the value a case filters on.
+  await createOne(stack.emulator, 'companies', {
+    id: 'ffffffff-0000-4000-8000-000000000001',
+    name: 'Nullable Co',
+    annualRecurringRevenue: { currencyCode: 'EUR', amountMicros: 5_000_000 },
+  });
+  await createOne(stack.emulator, 'people', {
+    id: 'ffffffff-0000-4000-8000-000000000002',
+    name: { firstName: 'Nadia', lastName: 'Null' },
+    phones: { primaryPhoneCountryCode: 'FR' },
+  });
   for (const plural of ['companies', 'people', 'opportunities', 'tasks', 'notes', 'workspaceMembers']) {
     all[plural] = await restAll(stack, plural);
   }
