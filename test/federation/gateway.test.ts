@@ -1,8 +1,10 @@
 /**
  * twenty-bff in a federated graph: a real Hive Gateway composes it with a small invoices subgraph
- * written here (invoices reference companies by id and people by email, and add
- * `Company.invoices`), over HTTP on random ports. REST calls are counted in the emulator's log.
+ * served here from the README's example SDL (invoices reference companies by id and people by
+ * email, and add `Company.invoices`), over HTTP on random ports. REST calls are counted in the
+ * emulator's log.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -16,36 +18,13 @@ import { fetchAll } from '../emulator/helpers.js';
 import { callsDuring, restAll, type Rec } from '../graphql/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-const INVOICES_SDL = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+/** A ```graphql <tag> block of the README: the example subgraph and query are the ones tested here. */
+function readmeBlocks(tag: string): string[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  return [...readme.matchAll(new RegExp(`\`\`\`graphql ${tag}\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]);
+}
 
-  type Query {
-    invoices: [Invoice!]!
-  }
-
-  type Invoice @key(fields: "id") {
-    id: ID!
-    number: String!
-    total: Float!
-    "The Twenty company billed, referenced by its id."
-    customer: Company
-    "Who receives it, referenced by email."
-    contact: Person
-  }
-
-  type Company @key(fields: "id") {
-    id: ID!
-    invoices: [Invoice!]!
-  }
-
-  type Person @key(fields: "emails { primaryEmail }", resolvable: false) {
-    emails: Emails
-  }
-
-  type Emails @shareable {
-    primaryEmail: String
-  }
-`;
+const [INVOICES_SDL] = readmeBlocks('federation-subgraph');
 
 interface Invoice {
   id: string;
@@ -197,6 +176,18 @@ describe('twenty-bff behind a federation gateway', () => {
       expect(contact.company.name).toBe(all.companies.find((c) => c.id === person.companyId)!.name);
     }
     expect(perObject(calls)).toEqual({ people: 1, companies: 1 });
+  });
+
+  it('runs the README example across both subgraphs', async () => {
+    const examples = readmeBlocks('federation');
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const body = await throughGateway(example);
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+      expect(body.data!.invoices[0].customer.name).toBe(all.companies[0].name);
+      expect(body.data!.invoices[0].contact.company.name).toBe(all.companies[0].name);
+      expect(body.data!.invoices[100].customer.name).toBeNull();
+    }
   });
 
   it("lets the other subgraph extend Company: a company's invoices with their contacts", async () => {
