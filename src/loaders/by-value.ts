@@ -1,5 +1,5 @@
 import { buildFilter, type BuiltFilter, type FilterFields } from '../twenty/filter.js';
-import { chunkKeys, DEFAULT_KEY_CHARS } from '../twenty/paging.js';
+import { chunkKeys, DEFAULT_KEY_CHARS, RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { fetchChunks, NO_QUERY, type FetchedChunk, type KeyChunk } from './batch.js';
 
@@ -23,7 +23,9 @@ export interface ValueKey {
  * Every filter string comes from `buildFilter`, never from the value itself (§4). A value it can
  * write exactly shares its chunk's call; one it can only bracket with a wider pattern (parentheses,
  * both quote characters, …) gets a call of its own, so its extra candidates, or a refusal when
- * there are too many, stay with that value.
+ * there are too many, stay with that value. A value should name one record, but nothing makes a
+ * domain unique: a batch whose values match more than RELATION_SCAN_LIMIT records is refused
+ * rather than read to the end.
  */
 export async function fetchByValues(
   client: TwentyClient,
@@ -49,7 +51,7 @@ export async function fetchByValues(
   // Quoted items cost two encoded quotes and a comma besides their own characters.
   const size = (value: string) => asked([value]).reduce((sum, item) => sum + encodeURIComponent(item).length + 9, 0);
   const chunks = chunkKeys(exact, limit, DEFAULT_KEY_CHARS, size).map((chunk) => ({ keys: chunk, filter: filterOf(chunk) }));
-  return fetchChunks(client, object, [...chunks, ...alone], NO_QUERY);
+  return fetchChunks(client, object, [...chunks, ...alone], NO_QUERY, RELATION_SCAN_LIMIT);
 }
 
 /**
