@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMany } from '../emulator/helpers.js';
-import { callsDuring, restAll, type Rec } from '../graphql/helpers.js';
+import { callsDuring, pages, perObject, restAll, type Rec } from '../graphql/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const ENTITIES = `query ($representations: [_Any!]!) {
@@ -20,12 +20,6 @@ const ENTITIES = `query ($representations: [_Any!]!) {
   }
 }`;
 
-const pages = (n: number) => Math.max(1, Math.ceil(n / 200));
-const perObject = (calls: Rec[]) => {
-  const counts: Record<string, number> = {};
-  for (const call of calls) if (!String(call.path).includes('/metadata/')) counts[call.object] = (counts[call.object] ?? 0) + 1;
-  return counts;
-};
 const company = (id: string) => ({ __typename: 'Company', id });
 const person = (primaryEmail: string | null) => ({ __typename: 'Person', emails: { primaryEmail } });
 const byDomain = (primaryLinkUrl: string) => ({ __typename: 'Company', domainName: { primaryLinkUrl } });

@@ -15,7 +15,7 @@ import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAll } from '../emulator/helpers.js';
-import { callsDuring, restAll, type Rec } from '../graphql/helpers.js';
+import { callsDuring, pages, perObject, restAll, type Rec } from '../graphql/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /** A ```graphql <tag> block of the README: the example subgraph and query are the ones tested here. */
@@ -65,12 +65,6 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ ser
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
 }
 
-const pages = (n: number) => Math.max(1, Math.ceil(n / 200));
-const perObject = (calls: Rec[]) => {
-  const counts: Record<string, number> = {};
-  for (const call of calls) if (!String(call.path).includes('/metadata/')) counts[call.object] = (counts[call.object] ?? 0) + 1;
-  return counts;
-};
 
 describe('twenty-bff behind a federation gateway', () => {
   let stack: Stack;
