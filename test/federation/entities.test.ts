@@ -11,7 +11,7 @@ import { startStack, type Stack } from '../support/stack.js';
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
     __typename
-    ... on Company { id name domainName { primaryLinkUrl } }
+    ... on Company { id name domainName { primaryLinkUrl } customFields }
     ... on Person { id emails { primaryEmail } }
     ... on Opportunity { id }
     ... on Note { id }
@@ -55,6 +55,8 @@ describe('_entities', () => {
     expect(errors).toBeUndefined();
     expect(data.map((c) => c.id)).toEqual(companies.map((c) => c.id));
     expect(data.map((c) => c.name)).toEqual(companies.map((c) => c.name));
+    // @apollo/subgraph tags each record with a hidden __typename: it must not surface as a custom field.
+    expect(data.map((c) => c.customFields)).toEqual(companies.map(() => ({})));
     expect(perObject(calls)).toEqual({ companies: 1 });
     expect(String(calls[0].query.filter)).toMatch(/^id\[in\]:\[/);
   });
