@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context.js';
 import { BadUserInputError } from '../errors.js';
-import type { Resolvers } from '../generated/federation.js';
+import type { FederationReferenceTypes, Resolvers } from '../generated/federation.js';
 import type { ValueKey } from '../loaders/index.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { normaliseEmail, normaliseLinkUrl } from '../twenty/normalise.js';
@@ -12,8 +12,8 @@ const PRIMARY_EMAIL: ValueKey = { field: 'emails', subField: 'primaryEmail', nor
 const PRIMARY_DOMAIN: ValueKey = { field: 'domainName', subField: 'primaryLinkUrl', normalise: normaliseLinkUrl };
 
 /** An entity: its REST object and its keys besides `id` (GraphQL field names are Twenty's). */
-interface Entity {
-  typename: string;
+interface Entity<T extends string = string> {
+  typename: T;
   object: ObjectPlural;
   alternativeKeys?: ValueKey[];
 }
@@ -47,8 +47,8 @@ const lookupsOf = new WeakMap<RequestContext, Array<Promise<unknown>>>();
  * by email) then share one batch each, as under `companies`, instead of one batch per REST call
  * that happened to answer first.
  */
-function resolver(entity: Entity) {
-  return async (reference: Record<string, unknown>, ctx: RequestContext): Promise<TwentyRecord | null> => {
+function resolver<T extends string>(entity: Entity<T>) {
+  return async (reference: FederationReferenceTypes[T], ctx: RequestContext): Promise<TwentyRecord | null> => {
     const lookup = findRecord(ctx, entity, reference);
     let lookups = lookupsOf.get(ctx);
     if (!lookups) lookupsOf.set(ctx, (lookups = []));
