@@ -29,7 +29,8 @@ describe('_entities', () => {
   const all: Record<string, Rec[]> = {};
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { companies: 120 }, config: { federation: true } });
+    // DEBUG_UPSTREAM on too: the subgraph mode is the same server, with the same plugins.
+    stack = await startStack({ emulator: { companies: 120 }, config: { federation: true, debugUpstream: true } });
     for (const plural of ['companies', 'people', 'opportunities', 'notes', 'tasks', 'workspaceMembers']) {
       all[plural] = await restAll(stack, plural);
     }
@@ -45,14 +46,16 @@ describe('_entities', () => {
       response = await stack.query(query, { representations });
     });
     expect(response!.status).toBe(200);
-    return { data: (response!.body.data as Rec | undefined)?._entities as Rec[], errors: response!.body.errors, calls };
+    const { data, errors, extensions } = response!.body;
+    return { data: (data as Rec | undefined)?._entities as Rec[], errors, extensions, calls };
   }
 
   it('resolves 100 companies by id in one id[in] call, in the order asked, whatever the case of the ids', async () => {
     const companies = all.companies.slice(0, 100).reverse();
     const ids = companies.map((c, i) => (i % 3 === 0 ? c.id.toUpperCase() : c.id));
-    const { data, errors, calls } = await entities(ids.map(company));
+    const { data, errors, extensions, calls } = await entities(ids.map(company));
     expect(errors).toBeUndefined();
+    expect(extensions?.upstream).toMatchObject({ calls: 1 });
     expect(data.map((c) => c.id)).toEqual(companies.map((c) => c.id));
     expect(data.map((c) => c.name)).toEqual(companies.map((c) => c.name));
     // @apollo/subgraph tags each record with a hidden __typename: it must not surface as a custom field.
