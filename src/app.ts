@@ -32,7 +32,7 @@ export function createApp(config: Config): App {
     },
   });
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
-    schema: createSchema(),
+    schema: createSchema({ federation: config.federation }),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,

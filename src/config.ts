@@ -30,6 +30,11 @@ export interface Config {
   debugUpstream: boolean;
   /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
   graphiql: boolean;
+  /**
+   * Serve the API as an Apollo Federation v2 subgraph on the same /graphql (`FEDERATION`, default
+   * false): entities with @key, `_service` and `_entities`. Off, the schema has no federation parts.
+   */
+  federation: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +59,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
     graphiql: onOff(env, 'GRAPHIQL', true),
+    federation: onOff(env, 'FEDERATION', false),
   };
   return Object.freeze(config);
 }

@@ -1,4 +1,4 @@
-import { andFilters, idInFilter } from '../twenty/filter.js';
+import { andFilters, idInFilter, type BuiltFilter } from '../twenty/filter.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
 import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
@@ -25,16 +25,10 @@ export interface FetchedChunk {
   result: TwentyRecord[] | Error;
 }
 
-
 /**
  * Every record whose `field` is one of `keys` (and that matches `query`), in chunks of at most
  * the server's page limit keys (and a URL that stays short), one `field[in]:[…]` list per chunk,
- * each paged until complete. The chunks run concurrently; one failing chunk fails only its own
- * keys, so the caller gets `Map<key chunk, records | Error>` back.
- *
- * `maxRecords` caps the whole batch: the first pages of all chunks are read together and their
- * `totalCount`s (which count every match, §2) decide, before any further page, whether the batch
- * may go on; past the cap every key fails with the same BadUserInputError.
+ * each paged until complete (see `fetchChunks`).
  */
 export async function fetchByKeys(
   client: TwentyClient,
@@ -48,14 +42,40 @@ export async function fetchByKeys(
   // Ids that are not UUIDs can match nothing (Twenty would answer 400, §1): they never go upstream.
   // Twenty answers with lowercase UUIDs; keys are matched against them (byKeyResults, groupedResults).
   const chunks = chunkKeys([...new Set(keys.filter(isUuid).map(lower))], limit);
+  return fetchChunks(client, object, chunks.map((chunk) => ({ keys: chunk, filter: idInFilter(field, chunk) })), query, maxRecords);
+}
+
+/** The keys of one call and the filter that selects their records (a superset when it has a `residual`). */
+export interface KeyChunk {
+  keys: string[];
+  filter: BuiltFilter | string;
+}
+
+/**
+ * The records of each chunk's filter ANDed with `query`, each chunk paged until complete. The
+ * chunks run concurrently; one failing chunk fails only its own keys, so the caller gets
+ * `Map<key chunk, records | Error>` back.
+ *
+ * `maxRecords` caps the whole batch: the first pages of all chunks are read together and their
+ * `totalCount`s (which count every match, §2) decide, before any further page, whether the batch
+ * may go on; past the cap every key fails with the same BadUserInputError.
+ */
+export async function fetchChunks(
+  client: TwentyClient,
+  object: ObjectPlural,
+  chunks: readonly KeyChunk[],
+  query: RecordQuery,
+  maxRecords = Infinity,
+): Promise<FetchedChunk[]> {
+  const limit = await client.pageLimit();
   const firsts = await Promise.all(
-    chunks.map(async (chunk: string[]): Promise<FirstPage | FetchedChunk> => {
+    chunks.map(async (chunk): Promise<FirstPage | FetchedChunk> => {
       try {
-        const { filter } = andFilters(idInFilter(field, chunk), query.filter);
+        const { filter, residual } = andFilters(chunk.filter, { filter: query.filter, residual: query.residual });
         const params: ListParams = { filter, orderBy: query.orderBy, limit };
-        return { keys: chunk, params, page: await client.list(object, params) };
+        return { keys: chunk.keys, params, residual, page: await client.list(object, params) };
       } catch (error) {
-        return { keys: chunk, result: asError(error) };
+        return { keys: chunk.keys, result: asError(error) };
       }
     }),
   );
@@ -69,13 +89,13 @@ export async function fetchByKeys(
   // Records already in hand cost nothing more: refuse only what would need further calls.
   if (more && total > maxRecords) {
     const error = tooManyRelated(object, total, maxRecords);
-    return chunks.map((chunk) => ({ keys: chunk, result: error }));
+    return chunks.map((chunk) => ({ keys: chunk.keys, result: error }));
   }
   return Promise.all(
     firsts.map(async (first): Promise<FetchedChunk> => {
       if (!('page' in first)) return first;
       try {
-        return { keys: first.keys, result: await listRest(client, object, first.params, first.page, query.residual) };
+        return { keys: first.keys, result: await listRest(client, object, first.params, first.page, first.residual) };
       } catch (error) {
         return { keys: first.keys, result: asError(error) };
       }
@@ -87,6 +107,7 @@ export async function fetchByKeys(
 interface FirstPage {
   keys: string[];
   params: ListParams;
+  residual?: (record: TwentyRecord) => boolean;
   page: ListPage;
 }
 

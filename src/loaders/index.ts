@@ -3,9 +3,11 @@ import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
+import { byValueResults, fetchByValues, type ValueKey } from './by-value.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 export type { ByIdLoader } from './by-id.js';
+export type { ValueKey } from './by-value.js';
 
 /**
  * The request's loaders (STYLE.md practice 4), bound to the caller's client and discarded with
@@ -17,6 +19,8 @@ export type { ByIdLoader } from './by-id.js';
  *   `pointOfContactId`, `targetCompanyId`, …) equals each parent id, paged until complete.
  * - `matchingIds(object, query)`: per id, the record if it matches `query`, else null (a filtered
  *   relation reached through targets).
+ * - `byValue(object, key)`: one record per value of an identifying sub-field (a person's primary
+ *   email, a company's domain: `emails.primaryEmail[in]:[…]`), null when none has it.
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
@@ -91,6 +95,23 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     return loader;
   }
 
+  function byValue(object: ObjectPlural, key: ValueKey): DataLoader<string, TwentyRecord | null> {
+    // In the filtered loaders' map, so that `invalidate` drops it too; `\u0001` keeps it apart from query keys.
+    const cacheKey = `${object}\u0000\u0001${key.field}.${key.subField}`;
+    let loader = queryLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(
+        async (values) => {
+          const chunks = await listing(object, () => fetchByValues(client, object, key, values));
+          return byValueResults(values, chunks, key);
+        },
+        { cacheKeyFn: key.normalise },
+      );
+      queryLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
   function byForeignKey(
     object: ObjectPlural,
     field: string,
@@ -125,5 +146,5 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     }
   }
 
-  return { byId, byForeignKey, matchingIds, prime, invalidate };
+  return { byId, byForeignKey, matchingIds, byValue, prime, invalidate };
 }

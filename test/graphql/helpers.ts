@@ -35,6 +35,18 @@ export async function callsDuring(stack: Stack, run: () => Promise<unknown>): Pr
   return stack.restCalls() as unknown as Rec[];
 }
 
+/** REST calls a batched read needs for `n` records: one per page (of 200 on current Twenty). */
+export const pages = (n: number, size = 200): number => Math.max(1, Math.ceil(n / size));
+
+export const isMetadata = (call: Rec): boolean => String(call.path).includes('/metadata/');
+
+/** Calls per object, leaving out the workspace metadata (at most one, cached per token). */
+export function perObject(calls: Rec[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) if (!isMetadata(call)) counts[call.object] = (counts[call.object] ?? 0) + 1;
+  return counts;
+}
+
 export const nodes = (connection: Rec): Rec[] => connection.edges.map((e: Rec) => e.node);
 export const idsOf = (records: Rec[]): string[] => records.map((r) => r.id as string);
 export const sortedIds = (records: Rec[]): string[] => idsOf(records).sort();

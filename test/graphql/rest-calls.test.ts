@@ -5,18 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
-import { callsDuring, gql, nodes, restAll, type Rec } from './helpers.js';
+import { callsDuring, gql, isMetadata, nodes, pages, perObject, restAll, type Rec } from './helpers.js';
 
-const pages = (n: number, size = 200) => Math.max(1, Math.ceil(n / size));
 const distinct = (values: unknown[]) => [...new Set(values.filter((v) => v !== null && v !== undefined))] as string[];
-const isMetadata = (c: Rec) => String(c.path).includes('/metadata/');
-
-/** Calls per object, leaving out the workspace metadata (at most one, cached per token). */
-function perObject(calls: Rec[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const c of calls) if (!isMetadata(c)) counts[c.object] = (counts[c.object] ?? 0) + 1;
-  return counts;
-}
 
 /** The ids inside an `x[in]:[…]` filter of one logged call. */
 const inIds = (call: Rec): string[] => /\[in\]:\[([^\]]*)\]/.exec(String(call.query.filter ?? ''))?.[1].split(',') ?? [];
