@@ -138,7 +138,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
   const delay = deps.controls.delayMs();
   if (delay > 0) await sleep(delay);
 
-  const fault = deps.controls.takeFault(method, pathname);
+  const fault = deps.controls.takeFault(method, pathname, ws);
   if (fault) {
     applyFault(fault, req, res);
     return;
@@ -205,6 +205,16 @@ function applyFault(fault: FaultSpec, req: http.IncomingMessage, res: http.Serve
     }
     case '429':
       sendError(res, rateLimitedError(100, 60_000, fault.retryAfterSeconds ?? 1));
+      return;
+    case '429-plain':
+      // Most servers: no headers, and the bucket that refused in the message (§9).
+      send(res, 429, { statusCode: 429, error: 'HttpException', messages: ['Limit reached (100 tokens per 1000 ms)'] });
+      return;
+    case '402':
+      send(res, 402, { statusCode: 402, error: 'PaymentRequiredException', messages: ['Credits exhausted for this workspace'] });
+      return;
+    case '413':
+      send(res, 413, { statusCode: 413, error: 'PayloadTooLargeException', messages: ['request entity too large'] });
       return;
     case '500':
       send(res, 500, { statusCode: 500, error: 'InternalServerError', messages: ['Internal server error'] });

@@ -14,6 +14,12 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 3,
       debugUpstream: false,
       graphiql: true,
+      operationTimeoutMs: 30_000,
+      twentyRateLimitPerMinute: 100,
+      twentyRateLimitPerSecond: 100,
+      rateLimitMaxWaitMs: 10_000,
+      upstreamConcurrencyPerWorkspace: 16,
+      redisUrl: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,6 +38,12 @@ describe('parseConfig', () => {
       UPSTREAM_MAX_RETRIES: '0',
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
+      OPERATION_TIMEOUT_MS: '5000',
+      TWENTY_RATE_LIMIT_PER_MINUTE: '50',
+      TWENTY_RATE_LIMIT_PER_SECOND: '0',
+      RATE_LIMIT_MAX_WAIT_MS: '0',
+      UPSTREAM_CONCURRENCY_PER_WORKSPACE: '4',
+      REDIS_URL: 'redis://cache:6379/2',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +55,12 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 0,
       debugUpstream: true,
       graphiql: false,
+      operationTimeoutMs: 5000,
+      twentyRateLimitPerMinute: 50,
+      twentyRateLimitPerSecond: 0,
+      rateLimitMaxWaitMs: 0,
+      upstreamConcurrencyPerWorkspace: 4,
+      redisUrl: 'redis://cache:6379/2',
     });
   });
 
@@ -53,6 +71,9 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
+    ['OPERATION_TIMEOUT_MS', '0', /OPERATION_TIMEOUT_MS must be an integer from 1/],
+    ['UPSTREAM_CONCURRENCY_PER_WORKSPACE', '0', /UPSTREAM_CONCURRENCY_PER_WORKSPACE/],
+    ['REDIS_URL', 'http://cache:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
