@@ -74,7 +74,7 @@ interface SharedAnswer {
 
 /** What one attempt produced: an answer, or a failure before there was one. */
 type Outcome =
-  | { kind: 'answer'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
+  | { kind: 'answer'; status: number; headers: Record<string, string | string[] | undefined>; text: string; parsed: ParsedJson }
   | { kind: 'network_error' | 'timeout'; neverSent: boolean; cause: unknown }
   | { kind: 'deadline' }
   | { kind: 'cancelled' };
@@ -148,7 +148,14 @@ export class Http {
     const isGet = request.method === 'GET';
     for (let retries = 0; ; ) {
       const permit = await budget.admit(ticket);
-      const outcome = await this.attempt(request).finally(() => permit.release());
+      const outcome = await this.attempt(request);
+      // Told before the slot is freed, so that the key's 429 backoff outlives this call's slot.
+      if (outcome.kind === 'answer' && outcome.status === 429) {
+        budget.rateLimited(scope.key, retryAfterMs(outcome.headers, outcome.parsed.ok ? outcome.parsed.value : undefined));
+      } else if (outcome.kind === 'answer') {
+        budget.answered(scope.key);
+      }
+      permit.release();
       if (outcome.kind === 'cancelled') throw cancelledError();
       if (outcome.kind === 'deadline') throw deadlineError();
       attempts.push(outcome.kind === 'answer' ? outcome.status : outcome.kind);
@@ -168,14 +175,10 @@ export class Http {
         throw failure();
       }
 
-      const { status, headers, text } = outcome;
-      const parsed = parseJson(text);
+      const { status, text, parsed } = outcome;
       const body = parsed.ok ? parsed.value : undefined;
-      if (status === 429) {
-        budget.rateLimited(scope.key, retryAfterMs(headers, body));
-        continue;
-      }
-      budget.answered(scope.key);
+      // 429: the budget has paused the key; Twenty did no work, so the call simply asks again.
+      if (status === 429) continue;
       // A 404 is an answer whatever its body (a proxy's HTML page included): callers decide.
       if (status === 404) return { status, text: parsed.ok ? text : '', body, handedOut: false };
       if (status < 400) {
@@ -233,7 +236,7 @@ export class Http {
         signal: controller.signal,
       });
       const text = await response.body.text();
-      outcome = { kind: 'answer', status: response.statusCode, headers: response.headers, text };
+      outcome = { kind: 'answer', status: response.statusCode, headers: response.headers, text, parsed: parseJson(text) };
     } catch (cause) {
       if (scope.signal?.aborted) outcome = { kind: 'cancelled' };
       else if (controller.signal.aborted && deadlineBound) outcome = { kind: 'deadline' };
@@ -284,7 +287,9 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+type ParsedJson = { ok: true; value: unknown } | { ok: false };
+
+function parseJson(text: string): ParsedJson {
   if (text.trim() === '') return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) };

@@ -137,6 +137,7 @@ export class OutboundBudget {
     lane.nextTokenAt = Math.max(lane.nextTokenAt, lane.pausedUntil);
     lane.spare = 0;
     void this.options.store.penalize(key, pauseMs, this.options.policy).catch(() => {});
+    this.refuseHopeless(lane);
     this.wakeAt(lane, pauseMs);
   }
 
@@ -181,6 +182,7 @@ export class OutboundBudget {
           const result = await this.options.store.take(lane.key, this.options.policy);
           if (!result.granted) {
             lane.nextTokenAt = Date.now() + result.waitMs;
+            this.refuseHopeless(lane);
             this.wakeAt(lane, result.waitMs);
             break;
           }
@@ -256,6 +258,16 @@ export class OutboundBudget {
     }, Math.min(MAX_TIMER_MS, Math.max(0, bound - now)));
   }
 
+  /** Waiters whose turn certainly comes after their bound leave now rather than at their bound. */
+  private refuseHopeless(lane: Lane): void {
+    const now = Date.now();
+    for (const waiter of [...lane.waiting]) {
+      const { ticket } = waiter;
+      const estimate = this.estimate(lane, ticket, now);
+      if (estimate > Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) - now) this.leave(lane, waiter, rateLimited(estimate));
+    }
+  }
+
   private leave(lane: Lane, waiter: Waiter, error: Error): void {
     if (!this.remove(lane, waiter)) return;
     waiter.reject(error);
@@ -295,7 +307,8 @@ export class OutboundBudget {
 
   /** Forgets a lane with nothing in it, so idle keys cost no memory. */
   private dropIfIdle(lane: Lane): void {
-    if (lane.waiting.length > 0 || lane.inFlight > 0 || lane.pumping || lane.pausedUntil > Date.now()) return;
+    // A lane that knows when its next token comes is kept until then: it refuses hopeless calls at once.
+    if (lane.waiting.length > 0 || lane.inFlight > 0 || lane.pumping || Math.max(lane.pausedUntil, lane.nextTokenAt) > Date.now()) return;
     clearTimeout(lane.timer);
     if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
   }
