@@ -42,6 +42,12 @@ describe.each(Object.keys(stores))('the %s store', (name) => {
     // One token of 5 per 10 s comes back in 2 s.
     expect(!refused.granted && refused.waitMs).toBeGreaterThan(1_900);
     expect(!refused.granted && refused.waitMs).toBeLessThanOrEqual(2_000);
+    // How the bucket stands, for the budget's estimates: no call to spare, refilling 5 per 10 s.
+    expect(refused.levels).toHaveLength(1);
+    expect(refused.levels[0].rate).toBeCloseTo(5 / 10_000, 10);
+    expect(refused.levels[0].spare).toBeGreaterThanOrEqual(0);
+    expect(refused.levels[0].spare).toBeLessThan(0.1);
+    expect(refused.paused).toBe(false);
     // Another key has its own buckets.
     expect((await store.take('other', policy)).granted).toBe(true);
   });
@@ -53,6 +59,7 @@ describe.each(Object.keys(stores))('the %s store', (name) => {
     await store.penalize('twice', 300, policy);
     const paused = await store.take('once', policy);
     expect(paused.granted).toBe(false);
+    expect(paused.paused).toBe(true);
     expect(!paused.granted && paused.waitMs).toBeLessThanOrEqual(300);
     await sleep(350);
     const once = await store.take('once', policy);

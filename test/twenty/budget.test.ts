@@ -8,7 +8,9 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { RateLimitedError } from '../../src/errors.js';
 import type { AdmitEvent } from '../../src/twenty/budget/budget.js';
 import type { CallPriority, TransportOptions, TwentyTransport } from '../../src/twenty/client.js';
+import { RedisBudgetStore } from '../../src/twenty/budget/redis-store.js';
 import { rest } from '../emulator/helpers.js';
+import { startRedis } from '../support/redis.js';
 import { recordingTransport, startTestEmulator, thrown } from './helpers.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
@@ -87,6 +89,40 @@ describe('a burst beyond the budget', () => {
     // First come would put the small operation at 21–25; fair share serves it among the first ten.
     expect(order.findLastIndex((tag) => tag.startsWith('small'))).toBeLessThan(10);
     expect(statuses().filter((s) => s === 429)).toEqual([]);
+  });
+});
+
+describe('several instances', () => {
+  it('share one budget through Redis: two BFFs calling one workspace draw no 429', async () => {
+    const redis = await startRedis();
+    open.push(redis);
+    const emulator = await startTestEmulator({ rateLimit: { longLimit: 30, longTtlMs: 1_000 } });
+    open.push(emulator);
+    const prefix = `budget-test-${Date.now()}:`;
+    const instances = [0, 1].map(() => {
+      const { transport } = recordingTransport(emulator.url, {
+        buckets: [{ limit: 30, windowMs: 1_000 }],
+        budgetStore: new RedisBudgetStore({ url: redis.url, prefix }),
+      });
+      open.unshift(transport); // closed before Redis
+      return transport;
+    });
+    // Each instance alone would think it may send about 22 at once: together they would draw 429s.
+    await Promise.all(instances.flatMap((t, n) => Array.from({ length: 40 }, (_, i) => listTagged(t, emulator, `i${n}-${i}`))));
+    const statuses = emulator.stats().requests.log.map((e) => e.status);
+    expect(statuses).toHaveLength(80);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+});
+
+describe('the wait bound', () => {
+  it('refuses no call that the buckets will serve in time: 30 parallel calls of one operation, 15 of them waiting', async () => {
+    // 100 a minute leave plenty; the 20-a-second bucket makes half of them wait up to ~0.75 s.
+    const { emulator, transport, statuses } = await setUp({ longLimit: 100, longTtlMs: 60_000, shortLimit: 20, shortTtlMs: 1_000 }, { maxWaitMs: 2_000 });
+    const client = transport.clientFor(emulator.keys.acme);
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => client.list('companies', { filter: `name[eq]:"p-${i}"` })));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(statuses().filter((s) => s !== 200)).toEqual([]);
   });
 });
 

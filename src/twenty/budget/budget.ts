@@ -19,7 +19,7 @@
  */
 import { RateLimitedError, UpstreamError } from '../../errors.js';
 import { type CallPriority, type CallScope, PRIORITY_RANK, cancelledError, deadlineError, onAbort } from '../scope.js';
-import type { BudgetPolicy, BudgetStore } from './store.js';
+import type { BucketLevel, BudgetPolicy, BudgetStore } from './store.js';
 
 export interface BudgetOptions {
   policy: BudgetPolicy;
@@ -74,8 +74,8 @@ interface Lane {
   spare: number;
   pumping: boolean;
   timer?: NodeJS.Timeout;
-  /** When the store last said a token would be back (epoch ms); for estimates. */
-  nextTokenAt: number;
+  /** The buckets as the store last described them (and when): what estimates are made from. */
+  level?: { at: number; buckets: BucketLevel[] };
   /** Local copy of the pause after a 429, so a paused key costs the store nothing. */
   pausedUntil: number;
   rateLimitedInARow: number;
@@ -134,7 +134,7 @@ export class OutboundBudget {
       pauseMs = Math.max(retryAfterMs ?? 0, ceiling / 2 + Math.random() * (ceiling / 2));
     }
     lane.pausedUntil = now + pauseMs;
-    lane.nextTokenAt = Math.max(lane.nextTokenAt, lane.pausedUntil);
+    lane.level = undefined;
     lane.spare = 0;
     void this.options.store.penalize(key, pauseMs, this.options.policy).catch(() => {});
     this.refuseHopeless(lane);
@@ -161,7 +161,7 @@ export class OutboundBudget {
   private lane(key: string): Lane {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { key, waiting: [], inFlight: 0, spare: 0, pumping: false, nextTokenAt: 0, pausedUntil: 0, rateLimitedInARow: 0 };
+      lane = { key, waiting: [], inFlight: 0, spare: 0, pumping: false, pausedUntil: 0, rateLimitedInARow: 0 };
       this.lanes.set(key, lane);
     }
     return lane;
@@ -180,8 +180,11 @@ export class OutboundBudget {
             break;
           }
           const result = await this.options.store.take(lane.key, this.options.policy);
+          const at = Date.now();
+          // A pause set by another instance (Redis) is learned here.
+          if (result.paused) lane.pausedUntil = Math.max(lane.pausedUntil, at + result.waitMs);
+          lane.level = result.paused ? undefined : { at, buckets: result.levels };
           if (!result.granted) {
-            lane.nextTokenAt = Date.now() + result.waitMs;
             this.refuseHopeless(lane);
             this.wakeAt(lane, result.waitMs);
             break;
@@ -247,13 +250,13 @@ export class OutboundBudget {
     const bound = Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline);
     waiter.timer = setTimeout(() => {
       if (Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) > Date.now()) return this.armTimer(lane, waiter);
-      const waitingForToken = lane.spare === 0 && (lane.nextTokenAt > Date.now() || lane.inFlight < this.options.concurrencyPerKey);
+      const estimate = this.estimate(lane, ticket, Date.now());
+      // Held up by the key's calls in flight rather than by the budget: Twenty is slow, not the budget.
+      const slotBound = estimate === 0 && lane.inFlight >= this.options.concurrencyPerKey;
       this.leave(
         lane,
         waiter,
-        waitingForToken
-          ? rateLimited(this.estimate(lane, ticket, Date.now()))
-          : new UpstreamError(`Twenty has not answered this workspace's ${lane.inFlight} calls in flight in time.`),
+        slotBound ? new UpstreamError(`Twenty has not answered this workspace's ${lane.inFlight} calls in flight in time.`) : rateLimited(estimate),
       );
     }, Math.min(MAX_TIMER_MS, Math.max(0, bound - now)));
   }
@@ -284,18 +287,32 @@ export class OutboundBudget {
   }
 
   /**
-   * A lower bound on how long `ticket` will wait: until the next token, plus one token interval
-   * per call certain to go first (more urgent ones, and earlier ones of its own operation).
+   * A lower bound on how long `ticket` will wait: until the buckets, as last described by the
+   * store and refilled since, hold a token for it and for every call certain to go first (more
+   * urgent ones, and earlier ones of its own operation). During a pause: the pause, then one
+   * token interval per call. 0 when nothing is known yet.
    */
   private estimate(lane: Lane, ticket: Ticket, now: number): number {
-    const untilToken = Math.max(0, lane.nextTokenAt - now, lane.pausedUntil - now);
-    if (untilToken === 0 && lane.waiting.length === 0) return 0;
     const rank = PRIORITY_RANK[ticket.scope.priority];
-    const ahead = lane.waiting.filter(
-      (w) => w.ticket !== ticket && (PRIORITY_RANK[w.ticket.scope.priority] < rank || w.ticket.scope.operation === ticket.scope.operation),
-    ).length;
-    return Math.ceil(untilToken + ahead * this.tokenIntervalMs);
+    // Not yet queued (a call being admitted): after every waiter of its operation.
+    const mine = lane.waiting.find((w) => w.ticket === ticket)?.seq ?? Infinity;
+    let calls = 1 - lane.spare;
+    for (const w of lane.waiting) {
+      if (w.ticket === ticket) continue;
+      if (PRIORITY_RANK[w.ticket.scope.priority] < rank || (w.ticket.scope.operation === ticket.scope.operation && w.seq < mine)) calls++;
+    }
+    if (calls <= 0) return 0;
+    const paused = lane.pausedUntil - now;
+    if (paused > 0) return Math.ceil(paused + calls * this.tokenIntervalMs);
+    if (!lane.level) return 0;
+    let wait = 0;
+    for (const bucket of lane.level.buckets) {
+      const spare = bucket.spare + (now - lane.level.at) * bucket.rate;
+      wait = Math.max(wait, (calls - spare) / bucket.rate);
+    }
+    return Math.max(0, Math.ceil(wait));
   }
+
 
   private wakeAt(lane: Lane, ms: number): void {
     clearTimeout(lane.timer);
@@ -307,8 +324,7 @@ export class OutboundBudget {
 
   /** Forgets a lane with nothing in it, so idle keys cost no memory. */
   private dropIfIdle(lane: Lane): void {
-    // A lane that knows when its next token comes is kept until then: it refuses hopeless calls at once.
-    if (lane.waiting.length > 0 || lane.inFlight > 0 || lane.pumping || Math.max(lane.pausedUntil, lane.nextTokenAt) > Date.now()) return;
+    if (lane.waiting.length > 0 || lane.inFlight > 0 || lane.pumping || lane.pausedUntil > Date.now()) return;
     clearTimeout(lane.timer);
     if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
   }

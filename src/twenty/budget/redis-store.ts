@@ -42,10 +42,12 @@ if mode == 'penalize' then
 end
 
 if now < pausedUntil then
-  return {0, pausedUntil - now}
+  return {0, pausedUntil - now, 1}
 end
 local wait = 0
 local levels = {}
+local needs = {}
+local rates = {}
 for i = 1, n do
   local limit = tonumber(ARGV[4 + 2 * i])
   local window = tonumber(ARGV[5 + 2 * i])
@@ -62,17 +64,25 @@ for i = 1, n do
     wait = math.max(wait, (need - tokens) / rate)
   end
   levels[i] = tokens
+  needs[i] = need
+  rates[i] = rate
 end
 local granted = 1
 if wait > 0 then granted = 0 end
+-- Numbers in a reply are truncated to integers: levels go back as strings.
+local reply = {granted, math.ceil(wait), 0}
 for i = 1, n do
-  redis.call('HSET', key, 't' .. i, tostring(levels[i] - granted), 'a' .. i, tostring(now))
+  local left = levels[i] - granted
+  redis.call('HSET', key, 't' .. i, tostring(left), 'a' .. i, tostring(now))
+  table.insert(reply, tostring(left - needs[i] + 1))
+  table.insert(reply, tostring(rates[i]))
 end
 redis.call('PEXPIRE', key, ttl)
-return {granted, math.ceil(wait)}
+return reply
 `;
 
-type BudgetCommand = (key: string, ...args: string[]) => Promise<[number, number]>;
+/** `[granted, waitMs, paused, spare₁, rate₁, spare₂, rate₂, …]` */
+type BudgetCommand = (key: string, ...args: string[]) => Promise<Array<number | string>>;
 
 export interface RedisBudgetStoreOptions {
   /** e.g. redis://localhost:6379/0 */
@@ -102,8 +112,10 @@ export class RedisBudgetStore implements BudgetStore {
 
   async take(key: string, policy: BudgetPolicy): Promise<TakeResult> {
     try {
-      const [granted, waitMs] = await this.run(key, 'take', 0, policy);
-      return granted === 1 ? { granted: true } : { granted: false, waitMs };
+      const [granted, waitMs, paused, ...levels] = await this.run(key, 'take', 0, policy);
+      const buckets = [];
+      for (let i = 0; i + 1 < levels.length; i += 2) buckets.push({ spare: Number(levels[i]), rate: Number(levels[i + 1]) });
+      return { granted: granted === 1, waitMs: Number(waitMs), paused: paused === 1, levels: buckets };
     } catch (error) {
       this.fellBack(error);
       return this.fallback.take(key, policy);
@@ -124,7 +136,7 @@ export class RedisBudgetStore implements BudgetStore {
     this.redis.disconnect();
   }
 
-  private async run(key: string, mode: 'take' | 'penalize', pauseMs: number, policy: BudgetPolicy): Promise<[number, number]> {
+  private async run(key: string, mode: 'take' | 'penalize', pauseMs: number, policy: BudgetPolicy): Promise<Array<number | string>> {
     const ttlMs = 2 * Math.max(policy.recoverMs, ...policy.buckets.map((b) => b.windowMs));
     const buckets = policy.buckets.flatMap((b) => [String(b.limit), String(b.windowMs)]);
     const command = (this.redis as unknown as { twentyBudget: BudgetCommand }).twentyBudget.bind(this.redis);

@@ -27,7 +27,26 @@ export interface BudgetPolicy {
   readonly recoverMs: number;
 }
 
-export type TakeResult = { granted: true } | { granted: false; waitMs: number };
+/**
+ * One bucket after a decision: `spare` is how many calls could go now (tokens beyond the headroom;
+ * fractional, possibly negative), `rate` its refill in tokens per ms. From these the budget
+ * estimates when the n-th waiting call will get its token.
+ */
+export interface BucketLevel {
+  spare: number;
+  rate: number;
+}
+
+/**
+ * `waitMs`: until one call could go (0 when granted). `paused`: the key is paused after a 429
+ * (its levels are then unknown: empty).
+ */
+export interface TakeResult {
+  granted: boolean;
+  waitMs: number;
+  paused: boolean;
+  levels: BucketLevel[];
+}
 
 export interface BudgetStore {
   /** Takes one token from every bucket of `key` if each can spare one; else says how long until they can. */
@@ -60,25 +79,27 @@ function shareAt(state: KeyState, now: number, recoverMs: number): number {
 
 /** The take rule, on a state read and written by the caller. Mirrored line by line in redis-store.ts. */
 export function takeToken(state: KeyState, policy: BudgetPolicy, now: number): TakeResult {
-  if (now < state.pausedUntil) return { granted: false, waitMs: state.pausedUntil - now };
+  if (now < state.pausedUntil) return { granted: false, waitMs: state.pausedUntil - now, paused: true, levels: [] };
   const share = shareAt(state, now, policy.recoverMs);
   let waitMs = 0;
-  const levels = policy.buckets.map((bucket, i) => {
+  const buckets = policy.buckets.map((bucket, i) => {
     const rate = (bucket.limit * share) / bucket.windowMs;
     const capacity = Math.max(1, bucket.limit * share);
     const known = state.at[i] !== undefined;
     const tokens = known ? Math.min(capacity, state.tokens[i] + Math.max(0, now - state.at[i]) * rate) : capacity;
     const need = Math.min(capacity, 1 + rate * Math.min(policy.safetyMs, bucket.windowMs / 4));
     if (tokens < need) waitMs = Math.max(waitMs, (need - tokens) / rate);
-    return tokens;
+    return { tokens, need, rate };
   });
+  const granted = waitMs === 0;
   state.at = policy.buckets.map(() => now);
-  if (waitMs > 0) {
-    state.tokens = levels;
-    return { granted: false, waitMs: Math.ceil(waitMs) };
-  }
-  state.tokens = levels.map((tokens) => tokens - 1);
-  return { granted: true };
+  state.tokens = buckets.map((b) => (granted ? b.tokens - 1 : b.tokens));
+  return {
+    granted,
+    waitMs: Math.ceil(waitMs),
+    paused: false,
+    levels: buckets.map((b, i) => ({ spare: state.tokens[i] - b.need + 1, rate: b.rate })),
+  };
 }
 
 /** The penalize rule (see `BudgetStore.penalize`). */
