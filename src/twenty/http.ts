@@ -136,7 +136,7 @@ export class Http {
       return await this.retrying(request, ticket, attempts);
     } catch (error) {
       if (error instanceof BffError && !(error instanceof CancelledError)) {
-        notify(this.options.onFailure, { method: request.method, object: request.object, attempts, error });
+        notify(this.options.onFailure, { key: request.scope.key, method: request.method, object: request.object, attempts, error });
       }
       throw error;
     }

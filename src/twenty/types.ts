@@ -112,6 +112,8 @@ export interface UpstreamCallEvent {
  * log line). Not sent when the caller went away.
  */
 export interface UpstreamFailureEvent {
+  /** The workspace key (a hash of the upstream URL and the token, never the token). */
+  key: string;
   method: string;
   object: string;
   /** How each attempt ended, in order; empty when the call failed before its first attempt (budget, deadline). */

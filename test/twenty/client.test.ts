@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { BadUserInputError, CreditsExhaustedError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UpstreamError } from '../../src/errors.js';
 import type { TwentyTransport } from '../../src/twenty/client.js';
-import type { TwentyClient, UpstreamCallEvent } from '../../src/twenty/types.js';
+import type { TwentyClient, UpstreamCallEvent, UpstreamFailureEvent } from '../../src/twenty/types.js';
 import { recordingTransport, startTestEmulator, thrown } from './helpers.js';
 
 let emulator: Emulator;
@@ -193,6 +193,21 @@ describe('auth errors and the token', () => {
     failures.push(await thrown(() => client.create('companies', { name: 'x' })));
     failures.push(await thrown(() => client.list('companies', { filter: `name[zz]:"${secret}"` })));
     for (const failure of failures) expect(failure.message).not.toContain(secret);
+  });
+
+  it('tells onFailure once per call that failed for good, with every attempt, and never the token', async () => {
+    const failures: UpstreamFailureEvent[] = [];
+    const { transport: t } = recordingTransport(emulator.url, { onFailure: (e) => failures.push(e) });
+    const c = t.clientFor(emulator.keys.acme);
+    emulator.injectFault({ kind: '503', method: 'GET', path: '/rest/companies', times: 10 });
+    await thrown(() => c.list('companies'));
+    await c.list('people');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ method: 'GET', object: 'companies', attempts: [503, 503, 503, 503] });
+    expect(failures[0].error).toBeInstanceOf(UpstreamError);
+    expect(failures[0].key).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(failures[0])).not.toContain(emulator.keys.acme);
+    await t.close();
   });
 
   it('calls the process hook and the per-client hook once per attempt', async () => {
