@@ -8,7 +8,8 @@ import { Metrics } from './metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
-import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
+import { createTwentyTransport, twentyBuckets, type TwentyTransport } from './twenty/client.js';
+import { RedisBudgetStore } from './twenty/budget/redis-store.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -26,6 +27,17 @@ export function createApp(config: Config): App {
     baseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     maxRetries: config.upstreamMaxRetries,
+    // The outbound path: deadlines, the workspace's budget (shared through Redis when set), isolation.
+    operationTimeoutMs: config.operationTimeoutMs,
+    buckets: twentyBuckets(config.twentyRateLimitPerMinute, config.twentyRateLimitPerSecond),
+    budgetStore: config.redisUrl
+      ? new RedisBudgetStore({
+          url: config.redisUrl,
+          onFallback: (error) => error && console.warn(`Redis unavailable (${error.message}): the outbound budget is per instance until it is back.`),
+        })
+      : undefined,
+    maxWaitMs: config.rateLimitMaxWaitMs,
+    concurrencyPerKey: config.upstreamConcurrencyPerWorkspace,
     onCall(event) {
       metrics.upstreamRequests.inc({ method: event.method, object: event.object, status: String(event.status) });
       metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
@@ -36,7 +48,12 @@ export function createApp(config: Config): App {
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
+    context: ({ request }) =>
+      createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), {
+        // A client that disconnects stops its upstream work; the operation's time is bounded from here.
+        signal: request.signal,
+        deadline: Date.now() + config.operationTimeoutMs,
+      }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
     plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],

@@ -35,6 +35,21 @@ export interface Config {
    * false): entities with @key, `_service` and `_entities`. Off, the schema has no federation parts.
    */
   federation: boolean;
+
+  // --- Outbound path to Twenty (src/twenty): deadlines, budget, isolation ---
+
+  /** Bound on one operation's whole time with Twenty, retries and waits included, in ms (`OPERATION_TIMEOUT_MS`, default 30000). */
+  operationTimeoutMs: number;
+  /** Twenty's per-workspace limit per minute to stay within (`TWENTY_RATE_LIMIT_PER_MINUTE`, default 100; 0: no such bucket). */
+  twentyRateLimitPerMinute: number;
+  /** Twenty's per-workspace limit per second to stay within (`TWENTY_RATE_LIMIT_PER_SECOND`, default 100; 0: no such bucket). */
+  twentyRateLimitPerSecond: number;
+  /** Longest a call waits for the workspace's budget before RATE_LIMITED, in ms (`RATE_LIMIT_MAX_WAIT_MS`, default 10000). */
+  rateLimitMaxWaitMs: number;
+  /** Calls to Twenty in flight at once per workspace key (`UPSTREAM_CONCURRENCY_PER_WORKSPACE`, default 16). */
+  upstreamConcurrencyPerWorkspace: number;
+  /** Redis for state shared by every instance (`REDIS_URL`, e.g. redis://localhost:6379); unset: this process's memory. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +75,12 @@ export function parseConfig(env: Env): Readonly<Config> {
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
     graphiql: onOff(env, 'GRAPHIQL', true),
     federation: onOff(env, 'FEDERATION', false),
+    operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    twentyRateLimitPerMinute: integer(env, 'TWENTY_RATE_LIMIT_PER_MINUTE', 100, 0, 1_000_000),
+    twentyRateLimitPerSecond: integer(env, 'TWENTY_RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000),
+    rateLimitMaxWaitMs: integer(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, 0, 3_600_000),
+    upstreamConcurrencyPerWorkspace: integer(env, 'UPSTREAM_CONCURRENCY_PER_WORKSPACE', 16, 1, 10_000),
+    redisUrl: redisUrl(env, 'REDIS_URL'),
   };
   return Object.freeze(config);
 }
@@ -100,4 +121,19 @@ function url(env: Env, name: string): string | undefined {
   }
   // Users paste the REST base (…/rest) as often as the server root; REST paths are added by the client.
   return raw.replace(/\/+$/, '').replace(/\/rest$/, '');
+}
+
+function redisUrl(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL such as redis://localhost:6379, got '${raw}'.`);
+  }
+  return raw;
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { TwentyClient, UpstreamCallEvent } from './twenty/types.js';
-import type { TwentyTransport } from './twenty/client.js';
+import type { ClientOptions, TwentyTransport } from './twenty/client.js';
+import { workspaceKey } from './twenty/workspace-key.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
 
@@ -41,17 +41,26 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
   );
 }
 
-export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
+/**
+ * `binding`: the request's signal (a disconnect stops its upstream work) and the operation's
+ * deadline (OPERATION_TIMEOUT_MS from the request's start).
+ */
+export function createRequestContext(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  binding: Pick<ClientOptions, 'signal' | 'deadline'> = {},
+): RequestContext {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
   };
-  const client = transport.clientFor(token, { onCall });
+  const client = transport.clientFor(token, { onCall, ...binding });
   return {
     client,
     loaders: createLoaders(client),
-    tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
+    tokenKey: workspaceKey(upstreamUrl, token),
     upstream,
   };
 }

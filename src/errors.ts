@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'CREDITS_EXHAUSTED';
 
 export abstract class BffError extends Error {
   abstract readonly code: ErrorCode;
@@ -55,6 +56,22 @@ export class UpstreamError extends BffError {
   readonly code = 'UPSTREAM_ERROR' as const;
 }
 
+// --- Outbound path (src/twenty): credits, cancellation ---
+
+/**
+ * Twenty answered 402: the workspace's credit allowance is spent (§9). Never retried: only the
+ * workspace's owner can fix it.
+ */
+export class CreditsExhaustedError extends BffError {
+  readonly code = 'CREDITS_EXHAUSTED' as const;
+}
+
+/**
+ * The caller went away (its request's signal aborted) and its upstream work was stopped. Nobody
+ * is left to read it; a class of its own so logs can leave it out.
+ */
+export class CancelledError extends UpstreamError {}
+
 /**
  * The one mapping from thrown errors to what clients see (used as yoga's `maskedErrors.maskError`).
  * BffErrors keep their message and code; GraphQLErrors from validation/parsing pass through;
@@ -93,6 +110,7 @@ const REQUEST_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
   UPSTREAM_ERROR: 502,
+  CREDITS_EXHAUSTED: 402,
 };
 
 function requestFailure(code: ErrorCode): { status: number; headers?: Record<string, string> } {
@@ -127,6 +145,7 @@ export function createErrorLogger(base: ErrorLogger): ErrorLogger {
     error(...args) {
       const known = args.map(thrownError).find((a): a is BffError => a instanceof BffError);
       if (!known) return base.error(...args);
+      if (known instanceof CancelledError) return; // the caller left: nothing went wrong
       if (known instanceof UpstreamError || known instanceof RateLimitedError) base.warn(`${known.code}: ${known.message}`);
     },
   };

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
       rateLimit: config.emulator.rateLimit ? undefined : false,
       controls: false,
     });
-    config = Object.freeze({ ...config, twentyApiUrl: emulator.url, twentyApiKey: config.twentyApiKey ?? emulator.keys.acme });
+    config = Object.freeze({
+      ...config,
+      twentyApiUrl: emulator.url,
+      twentyApiKey: config.twentyApiKey ?? emulator.keys.acme,
+      // An emulator without limits needs no outbound budget either.
+      ...(config.emulator.rateLimit ? {} : { twentyRateLimitPerMinute: 0, twentyRateLimitPerSecond: 0 }),
+    });
   }
 
   const server = await listen(createApp(config), config.port, config.host);

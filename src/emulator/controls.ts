@@ -2,7 +2,12 @@
  * Test and benchmark controls: request counters and log, scripted faults, added latency.
  * The same state backs the in-process API and the `/_emulator/*` routes.
  */
-export type FaultKind = '500' | '502' | '503' | '429' | 'reset' | 'hang' | 'malformed';
+/**
+ * `429`: the 429 of servers with "API rate limit v2" (Retry-After, X-RateLimit-*, `retryAfterSeconds`);
+ * `429-plain`: the 429 most servers send, no headers, `HttpException` and the short bucket's message (§9);
+ * `402`: the workspace's credits are spent; `413`: the body is too large.
+ */
+export type FaultKind = '500' | '502' | '503' | '429' | '429-plain' | '402' | '413' | 'reset' | 'hang' | 'malformed';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -12,6 +17,8 @@ export interface FaultSpec {
   method?: string;
   /** Matched against the pathname; a string is a prefix. Matches any path when absent. */
   path?: string | RegExp;
+  /** Only requests of this workspace (`acme`, `globex`); any when absent. */
+  workspace?: string;
   /** For 429: the Retry-After seconds; default 1. */
   retryAfterSeconds?: number;
 }
@@ -38,7 +45,7 @@ export interface EmulatorStats {
 export type Latency = number | { min: number; max: number };
 
 const LOG_CAP = 20_000;
-const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '429', 'reset', 'hang', 'malformed'];
+const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '429', '429-plain', '402', '413', 'reset', 'hang', 'malformed'];
 
 export class Controls {
   private total = 0;
@@ -93,10 +100,11 @@ export class Controls {
   }
 
   /** The fault the next request gets, consuming one use of it. */
-  takeFault(method: string, pathname: string): FaultSpec | undefined {
+  takeFault(method: string, pathname: string, workspace: string | null = null): FaultSpec | undefined {
     const index = this.faults.findIndex(
       (f) =>
         (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
+        (f.workspace === undefined || f.workspace === workspace) &&
         (f.path === undefined || (typeof f.path === 'string' ? pathname.startsWith(f.path) : f.path.test(pathname))),
     );
     if (index < 0) return undefined;

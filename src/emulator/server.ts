@@ -138,7 +138,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
   const delay = deps.controls.delayMs();
   if (delay > 0) await sleep(delay);
 
-  const fault = deps.controls.takeFault(method, pathname);
+  const fault = deps.controls.takeFault(method, pathname, ws);
   if (fault) {
     applyFault(fault, req, res);
     return;
@@ -189,6 +189,15 @@ function bearer(header: string | undefined): string | undefined {
   return match ? match[1].trim() : undefined;
 }
 
+/** Faults answered with Twenty's own error body (§8, §9). */
+const TWENTY_FAULTS = {
+  // Most servers' 429: no headers, and the bucket that refused in the message.
+  '429-plain': () => new HttpError(429, 'HttpException', 'Limit reached (100 tokens per 1000 ms)'),
+  '402': () => new HttpError(402, 'PaymentRequiredException', 'Credits exhausted for this workspace'),
+  '413': () => new HttpError(413, 'PayloadTooLargeException', 'request entity too large'),
+  '500': () => new HttpError(500, 'InternalServerError', 'Internal server error'),
+} as const;
+
 function applyFault(fault: FaultSpec, req: http.IncomingMessage, res: http.ServerResponse): void {
   switch (fault.kind) {
     case 'reset':
@@ -206,8 +215,11 @@ function applyFault(fault: FaultSpec, req: http.IncomingMessage, res: http.Serve
     case '429':
       sendError(res, rateLimitedError(100, 60_000, fault.retryAfterSeconds ?? 1));
       return;
+    case '429-plain':
+    case '402':
+    case '413':
     case '500':
-      send(res, 500, { statusCode: 500, error: 'InternalServerError', messages: ['Internal server error'] });
+      sendError(res, TWENTY_FAULTS[fault.kind]());
       return;
     case '502':
     case '503': {

@@ -1,36 +1,86 @@
 /**
  * The BFF's one door to Twenty (issue 3, "How resolvers reach Twenty"): a transport made once
- * per process holds the connection pool and what it learns about the server (page limit,
- * restore route); `clientFor(token)` binds it to one caller's key for one request.
+ * per process holds the connection pool, the outbound budget, the coalescing of GETs and what it
+ * learns about the server (page limit, restore route); `clientFor(token)` binds it to one
+ * caller's key for one operation, with that operation's priority, signal and deadline.
  */
 import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
+import { OutboundBudget } from './budget/budget.js';
+import { type BucketSpec, type BudgetStore, MemoryBudgetStore } from './budget/store.js';
 import { Http } from './http.js';
 import { assertObjectPlural } from './names.js';
+import type { CallPriority, CallScope } from './scope.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
-import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
+import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { isUuid } from './filter-values.js';
+import { workspaceKey } from './workspace-key.js';
+import type { AdmitEvent } from './budget/budget.js';
 import type { BffError } from '../errors.js';
+
+export type { CallPriority } from './scope.js';
+
+/** The buckets of a workspace limited to `perMinute` and `perSecond` calls (§9); 0 leaves a bucket out. */
+export function twentyBuckets(perMinute: number, perSecond: number): BucketSpec[] {
+  return [
+    { limit: perMinute, windowMs: 60_000 },
+    { limit: perSecond, windowMs: 1_000 },
+  ].filter((bucket) => bucket.limit > 0);
+}
+
+/** Twenty's own limits (§9): 100 a minute and 100 a second per workspace. */
+export const TWENTY_BUCKETS: readonly BucketSpec[] = twentyBuckets(100, 100);
 
 export interface TransportOptions {
   /** e.g. 'http://127.0.0.1:3001' or 'https://api.twenty.com' (REST paths are `${baseUrl}/rest/...`). */
   baseUrl: string;
   /** Deadline per attempt, headers and body together. @default 10000 */
   timeoutMs?: number;
-  /** Retries of a GET after the first attempt. @default 3 */
+  /** Retries of a GET after the first attempt (429s are not counted: see http.ts). @default 3 */
   maxRetries?: number;
   /** Backoff base: attempt n waits about base·2ⁿ. @default 100 */
   retryBaseMs?: number;
-  /** Longest Retry-After honoured before giving up with RateLimitedError. @default 10000 */
-  maxRetryAfterMs?: number;
-  /** undici pool size. @default 32 */
+  /**
+   * Bound on a call's whole upstream time when its client was bound without a deadline
+   * (the context binds each operation with its own). @default 30000
+   */
+  operationTimeoutMs?: number;
+  /** The workspace's buckets to stay within (§9); empty for no budget (pauses after 429s still apply). @default TWENTY_BUCKETS */
+  buckets?: readonly BucketSpec[];
+  /** Where the budget's state lives. @default a MemoryBudgetStore (this process only) */
+  budgetStore?: BudgetStore;
+  /** Longest a call may wait for the budget, 429 pauses included, before RateLimitedError. @default 10000 */
+  maxWaitMs?: number;
+  /** Headroom of the budget against clock and network skew, as refill time (store.ts). @default 250 */
+  safetyMs?: number;
+  /** First pause after a 429 without Retry-After; doubles per 429 in a row, with jitter. @default 1000 */
+  rateLimitBackoffMs?: number;
+  /** Calls of one workspace key in flight at once. @default 16 */
+  concurrencyPerKey?: number;
+  /** Sockets to Twenty in all; unset for no limit (each key is capped by `concurrencyPerKey`). */
   connections?: number;
   /** Process-wide hook, once per HTTP attempt (metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Once per call that failed for good, after its retries (one log line per failure). */
+  onFailure?: (event: UpstreamFailureEvent) => void;
+  /** Once per call admitted by the budget, with how long it waited (metrics, tests). */
+  onAdmit?: (event: AdmitEvent) => void;
+}
+
+/** How a client is bound: per request by the context, per job by reports and feeds. */
+export interface ClientOptions {
+  /** Per-client hook, once per HTTP attempt (the debug extension). */
+  onCall?: (event: UpstreamCallEvent) => void;
+  /** Queue class in the workspace's budget: interactive queries, then reports, then feeds. @default 'interactive' */
+  priority?: CallPriority;
+  /** The caller's signal (a request's): its queued calls leave, attempts abort, retries stop. */
+  signal?: AbortSignal;
+  /** Epoch ms after which no call of this client starts or waits. @default each call: now + operationTimeoutMs */
+  deadline?: number;
 }
 
 export interface TwentyTransport {
-  /** A client bound to one caller's token; `onCall` is the per-request hook (debug extension). */
-  clientFor(token: string, hooks?: { onCall?: (event: UpstreamCallEvent) => void }): TwentyClient;
+  /** A client bound to one caller's token for one operation (or one report or feed job). */
+  clientFor(token: string, options?: ClientOptions): TwentyClient;
   close(): Promise<void>;
 }
 
@@ -45,6 +95,8 @@ interface ServerFacts {
   restoreRoute: 'unknown' | 'current' | 'older';
 }
 
+const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
+
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
   if (!/^https?:\/\//.test(options.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
   const positive = (name: string, value: number | undefined, fallback: number, min = 0): number => {
@@ -52,23 +104,57 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     if (!Number.isFinite(v) || v < min) throw new TypeError(`${name} must be a number ≥ ${min}, got ${String(value)}`);
     return v;
   };
+  const buckets = options.buckets ?? TWENTY_BUCKETS;
+  for (const b of buckets) {
+    if (!(Number.isFinite(b.limit) && b.limit > 0 && Number.isFinite(b.windowMs) && b.windowMs > 0)) {
+      throw new TypeError(`each bucket needs a positive limit and windowMs, got ${JSON.stringify(b)}`);
+    }
+  }
+  const maxWaitMs = positive('maxWaitMs', options.maxWaitMs, 10_000);
+  const budget = new OutboundBudget({
+    policy: {
+      buckets,
+      safetyMs: positive('safetyMs', options.safetyMs, 250),
+      recoverMs: Math.max(1, ...buckets.map((b) => b.windowMs)),
+    },
+    store: options.budgetStore ?? new MemoryBudgetStore(),
+    maxWaitMs,
+    concurrencyPerKey: Math.floor(positive('concurrencyPerKey', options.concurrencyPerKey, 16, 1)),
+    rateLimitBackoffMs: positive('rateLimitBackoffMs', options.rateLimitBackoffMs, 1_000, 1),
+    onAdmit: options.onAdmit,
+  });
   const http = new Http({
     baseUrl: options.baseUrl,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 10_000, 1),
     maxRetries: Math.floor(positive('maxRetries', options.maxRetries, 3)),
     retryBaseMs: positive('retryBaseMs', options.retryBaseMs, 100),
-    maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 10_000),
-    connections: Math.floor(positive('connections', options.connections, 32, 1)),
+    maxWaitMs,
+    connections: options.connections === undefined ? undefined : Math.floor(positive('connections', options.connections, 0, 1)),
+    budget,
     onCall: options.onCall,
+    onFailure: options.onFailure,
   });
+  const operationTimeoutMs = positive('operationTimeoutMs', options.operationTimeoutMs, 30_000, 1);
   const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
   return {
-    clientFor(token, hooks) {
+    clientFor(token, bound = {}) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
-      return new Client(http, facts, token, hooks?.onCall);
+      const priority = bound.priority ?? 'interactive';
+      if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+      if (bound.deadline !== undefined && !Number.isFinite(bound.deadline)) throw new TypeError(`deadline must be epoch ms, got ${String(bound.deadline)}`);
+      return new Client(http, facts, token, { ...bound, priority, key: workspaceKey(options.baseUrl, token), operationTimeoutMs });
     },
-    close: () => http.close(),
+    async close() {
+      await budget.close();
+      await http.close();
+    },
   };
+}
+
+interface Binding extends ClientOptions {
+  priority: CallPriority;
+  key: string;
+  operationTimeoutMs: number;
 }
 
 class Client implements TwentyClient {
@@ -76,11 +162,24 @@ class Client implements TwentyClient {
     private readonly http: Http,
     private readonly facts: ServerFacts,
     private readonly token: string,
-    private readonly onCall?: (event: UpstreamCallEvent) => void,
+    private readonly binding: Binding,
   ) {}
 
-  private send(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', object: string, path: string, body?: unknown) {
-    return this.http.send({ method, object, path, body, token: this.token, onCall: this.onCall });
+  /**
+   * `shared`: the answer is kept for other operations too (object metadata, cached per key in
+   * src/workspace/metadata.ts), so this caller's leaving must not fail it for the others: it is
+   * bound by time only.
+   */
+  private send(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', object: string, path: string, body?: unknown, shared = false) {
+    const { key, priority, signal, deadline, operationTimeoutMs, onCall } = this.binding;
+    const scope: CallScope = {
+      key,
+      priority,
+      operation: this,
+      signal: shared ? undefined : signal,
+      deadline: deadline !== undefined && !shared ? deadline : Date.now() + operationTimeoutMs,
+    };
+    return this.http.send({ method, object, path, body, token: this.token, scope, onCall });
   }
 
   async list(object: ObjectPlural, params: ListParams = {}): Promise<ListPage> {
@@ -233,7 +332,7 @@ class Client implements TwentyClient {
   }
 
   async objectMetadata(): Promise<ObjectMetadata[]> {
-    const answer = await this.send('GET', 'metadata', '/rest/metadata/objects');
+    const answer = await this.send('GET', 'metadata', '/rest/metadata/objects', undefined, true);
     if (answer.status === 404) throw new NotFoundError('This Twenty serves no object metadata.');
     return readObjectMetadata(answer.body);
   }

@@ -1,33 +1,49 @@
 /**
- * The only code in the BFF that speaks HTTP to Twenty: one undici Pool per transport, a
- * deadline on every attempt, and one retry policy.
+ * The only code in the BFF that speaks HTTP to Twenty. Every call goes through one pipeline,
+ * composed here once (STYLE practice 7); resolvers and loaders know none of it:
+ *
+ *   coalescing (identical GETs of one key in flight are made once: coalesce.ts)
+ *     → retries (the policy below)
+ *       → the workspace's budget (a token of Twenty's rate and a concurrency slot: budget/)
+ *         → one attempt on the undici pool, bounded by the attempt timeout and the deadline
+ *
+ * Every stage honours the call's scope (scope.ts): when the caller's signal aborts, it leaves the
+ * queue, its attempt is aborted and no retry follows; nothing starts or waits past its deadline.
  *
  * Retry policy (twenty-rest.md §9, STYLE practice 7):
- * - GET is retried on 429, 502, 503, 504, network errors, timeouts and unreadable JSON, up to
- *   `maxRetries` times, with exponential backoff and jitter. A 429 waits for `Retry-After`
- *   (header, or `retryAfterSeconds` in the body of newer servers); without one it waits at least
- *   the time Twenty's bucket needs to refill one token, read from the message
- *   `Limit reached (100 tokens per 60000 ms)`. A wait longer than `maxRetryAfterMs` is not
- *   slept: the call fails at once with RateLimitedError.
- * - POST/PATCH/DELETE are retried only when the failure proves the request never left: the
- *   connection was refused, the host did not resolve, or connecting timed out. Any answer from
- *   Twenty, a reset or a timeout after sending may mean the write happened, so it is reported.
+ * - 429 (any method): Twenty refuses before doing any work, so the call goes back to the budget,
+ *   which pauses the key (for `Retry-After`, or with exponential backoff and jitter when none is
+ *   given) and empties its buckets. It is not counted against `maxRetries`; it is bounded by
+ *   the budget's longest wait and by the deadline, and then fails with RateLimitedError.
+ * - GET is retried on 502, 503, 504, network errors, timeouts and unreadable JSON, up to
+ *   `maxRetries` times, with exponential backoff and jitter.
+ * - POST/PATCH/DELETE are otherwise retried only when the failure proves the request never left:
+ *   the connection was refused, the host did not resolve, or connecting timed out. Any answer
+ *   from Twenty, a reset or a timeout after sending may mean the write happened, so it is reported.
  * - 500 is not retried: Twenty's 500s are deterministic server bugs, retrying spends budget.
+ * - 402 (credits spent) and 413 (too large) are final: CreditsExhaustedError, BadUserInputError.
  */
 import { Pool } from 'undici';
-import { BadUserInputError, UpstreamError } from '../errors.js';
-import type { UpstreamCallEvent } from './types.js';
-import { errorForStatus, redact } from './upstream-errors.js';
+import { BadUserInputError, BffError, CancelledError, UpstreamError } from '../errors.js';
+import type { OutboundBudget, Ticket } from './budget/budget.js';
+import { InFlightGets } from './coalesce.js';
+import { type CallScope, cancelledError, checkScope, deadlineError, onAbort, sleep } from './scope.js';
 import { readErrorMessages } from './shapes.js';
+import type { UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
+import { errorForStatus, redact } from './upstream-errors.js';
 
 export interface HttpOptions {
   baseUrl: string;
   timeoutMs: number;
   maxRetries: number;
   retryBaseMs: number;
-  maxRetryAfterMs: number;
-  connections: number;
+  /** Longest a call may wait for the budget in all (the budget enforces it; set on each ticket). */
+  maxWaitMs: number;
+  /** Sockets to Twenty; undefined for no limit (the budget caps each workspace key instead). */
+  connections: number | undefined;
+  budget: OutboundBudget;
   onCall?: (event: UpstreamCallEvent) => void;
+  onFailure?: (event: UpstreamFailureEvent) => void;
 }
 
 export interface HttpRequest {
@@ -38,6 +54,7 @@ export interface HttpRequest {
   object: string;
   token: string;
   body?: unknown;
+  scope: CallScope;
   onCall?: (event: UpstreamCallEvent) => void;
 }
 
@@ -47,14 +64,24 @@ export interface HttpAnswer {
   body: unknown;
 }
 
+/** A final answer as the pipeline shares it: coalesced callers each get their own parse of `text`. */
+interface SharedAnswer {
+  status: number;
+  text: string;
+  body: unknown;
+  handedOut: boolean;
+}
+
 /** What one attempt produced: an answer, or a failure before there was one. */
 type Outcome =
-  | { kind: 'answer'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
-  | { kind: 'network_error' | 'timeout'; neverSent: boolean; cause: unknown };
+  | { kind: 'answer'; status: number; headers: Record<string, string | string[] | undefined>; text: string; parsed: ParsedJson }
+  | { kind: 'network_error' | 'timeout'; neverSent: boolean; cause: unknown }
+  | { kind: 'deadline' }
+  | { kind: 'cancelled' };
 
 /** Room for the path within Node's default 16 KB request head, leaving space for headers. */
 export const MAX_PATH_CHARS = 15_000;
-const RETRYABLE_GET_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_GET_STATUS = new Set([502, 503, 504]);
 /** Error codes that prove no byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -62,77 +89,38 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 export class Http {
   private readonly pool: Pool;
   private readonly prefix: string;
+  private readonly flights = new InFlightGets<SharedAnswer>();
 
   constructor(private readonly options: HttpOptions) {
     const url = new URL(options.baseUrl);
     // `https://host/rest` and `https://host` both mean the same server: paths below add `/rest`.
     this.prefix = url.pathname.replace(/\/+$/, '').replace(/\/rest$/, '');
     this.pool = new Pool(url.origin, {
-      connections: options.connections,
+      connections: options.connections ?? null,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },
     });
   }
 
-  /** Sends with the retry policy; resolves with a 2xx/3xx answer or the mapped error. 404 resolves too. */
+  /** Sends through the pipeline; resolves with a 2xx/3xx answer or the mapped error. 404 resolves too. */
   async send(request: HttpRequest): Promise<HttpAnswer> {
     if (request.path.length > MAX_PATH_CHARS) {
       // Node (Twenty's server) refuses request heads over 16 KB with a bare 431; say why instead.
       throw new BadUserInputError(`The request to Twenty is too long (${request.path.length} characters); narrow the filter.`);
     }
-    const isGet = request.method === 'GET';
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(request);
-      const last = attempt >= this.options.maxRetries;
-
-      if (outcome.kind !== 'answer') {
-        const retry = isGet || outcome.neverSent;
-        if (retry && !last) {
-          await sleep(this.backoff(attempt));
-          continue;
-        }
-        const message =
-          outcome.kind === 'timeout'
-            ? `Twenty did not answer within ${this.options.timeoutMs} ms (${request.method} ${request.object}).`
-            : `Twenty could not be reached (${request.method} ${request.object}).`;
-        throw redact(new UpstreamError(message, {}, { cause: outcome.cause }), request.token);
-      }
-
-      const { status, headers, text } = outcome;
-      if (status === 404) {
-        // A 404 is an answer whatever its body (a proxy's HTML page included): callers decide.
-        const parsed = parseJson(text);
-        return { status, body: parsed.ok ? parsed.value : undefined };
-      }
-      if (status < 400) {
-        const parsed = parseJson(text);
-        if (parsed.ok) return { status, body: parsed.value };
-        if (isGet && !last) {
-          await sleep(this.backoff(attempt));
-          continue;
-        }
-        throw new UpstreamError(`Twenty answered ${request.method} ${request.object} with unreadable JSON.`);
-      }
-
-      const parsed = parseJson(text);
-      const body = parsed.ok ? parsed.value : undefined;
-      const retryAfterMs = status === 429 ? retryAfter(headers, body) : undefined;
-      if (isGet && RETRYABLE_GET_STATUS.has(status) && !last) {
-        const wait = Math.max(this.backoff(attempt), retryAfterMs ?? 0);
-        if (status !== 429 || wait <= this.options.maxRetryAfterMs) {
-          await sleep(wait);
-          continue;
-        }
-      }
-      const error = errorForStatus({
-        method: request.method,
-        object: request.object,
-        status,
-        messages: readErrorMessages(body),
-        retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-      });
-      throw redact(error, request.token);
+    checkScope(request.scope);
+    const { key } = request.scope;
+    if (request.method === 'GET') {
+      const answer = await this.flights.run(request.path, request.scope, (shared) => this.run({ ...request, scope: shared }));
+      return { status: answer.status, body: handOut(answer) };
+    }
+    this.flights.invalidate(key);
+    try {
+      const answer = await this.run(request);
+      return { status: answer.status, body: answer.body };
+    } finally {
+      this.flights.invalidate(key);
     }
   }
 
@@ -140,16 +128,100 @@ export class Http {
     return this.pool.close();
   }
 
-  /** Exponential backoff with "equal jitter": half fixed, half random, so waits never collapse to zero. */
-  private backoff(attempt: number): number {
-    const ceiling = this.options.retryBaseMs * 2 ** attempt;
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+  /** Retries and budget around attempts; reports a final failure once to `onFailure`. */
+  private async run(request: HttpRequest): Promise<SharedAnswer> {
+    const ticket: Ticket = { scope: request.scope, label: `${request.method} ${request.path}`, waitLeftMs: this.options.maxWaitMs };
+    const attempts: Array<UpstreamCallEvent['status']> = [];
+    try {
+      return await this.retrying(request, ticket, attempts);
+    } catch (error) {
+      if (error instanceof BffError && !(error instanceof CancelledError)) {
+        notify(this.options.onFailure, { key: request.scope.key, method: request.method, object: request.object, attempts, error });
+      }
+      throw error;
+    }
+  }
+
+  private async retrying(request: HttpRequest, ticket: Ticket, attempts: Array<UpstreamCallEvent['status']>): Promise<SharedAnswer> {
+    const { scope } = request;
+    const { budget } = this.options;
+    const isGet = request.method === 'GET';
+    for (let retries = 0; ; ) {
+      const permit = await budget.admit(ticket);
+      const outcome = await this.attempt(request);
+      // Told before the slot is freed, so that the key's 429 backoff outlives this call's slot.
+      if (outcome.kind === 'answer' && outcome.status === 429) {
+        budget.rateLimited(scope.key, retryAfterMs(outcome.headers, outcome.parsed.ok ? outcome.parsed.value : undefined));
+      } else if (outcome.kind === 'answer') {
+        budget.answered(scope.key);
+      }
+      permit.release();
+      if (outcome.kind === 'cancelled') throw cancelledError();
+      if (outcome.kind === 'deadline') throw deadlineError();
+      attempts.push(outcome.kind === 'answer' ? outcome.status : outcome.kind);
+      const last = retries >= this.options.maxRetries;
+
+      if (outcome.kind !== 'answer') {
+        const { cause, neverSent } = outcome;
+        const message =
+          outcome.kind === 'timeout'
+            ? `Twenty did not answer within ${this.options.timeoutMs} ms (${request.method} ${request.object}).`
+            : `Twenty could not be reached (${request.method} ${request.object}).`;
+        const failure = () => redact(new UpstreamError(message, {}, { cause }), request.token);
+        if ((isGet || neverSent) && !last) {
+          await this.pauseBeforeRetry(retries++, scope, failure);
+          continue;
+        }
+        throw failure();
+      }
+
+      const { status, text, parsed } = outcome;
+      const body = parsed.ok ? parsed.value : undefined;
+      // 429: the budget has paused the key; Twenty did no work, so the call simply asks again.
+      if (status === 429) continue;
+      // A 404 is an answer whatever its body (a proxy's HTML page included): callers decide.
+      if (status === 404) return { status, text: parsed.ok ? text : '', body, handedOut: false };
+      if (status < 400) {
+        if (parsed.ok) return { status, text, body, handedOut: false };
+        const unreadable = () => new UpstreamError(`Twenty answered ${request.method} ${request.object} with unreadable JSON.`);
+        if (isGet && !last) {
+          await this.pauseBeforeRetry(retries++, scope, unreadable);
+          continue;
+        }
+        throw unreadable();
+      }
+      const error = () =>
+        redact(errorForStatus({ method: request.method, object: request.object, status, messages: readErrorMessages(body) }), request.token);
+      if (isGet && RETRYABLE_GET_STATUS.has(status) && !last) {
+        await this.pauseBeforeRetry(retries++, scope, error);
+        continue;
+      }
+      throw error();
+    }
+  }
+
+  /**
+   * Exponential backoff with "equal jitter" (half fixed, half random, so waits never collapse to
+   * zero). A wait that would end past the deadline is not slept: the failure is reported now.
+   */
+  private async pauseBeforeRetry(retry: number, scope: CallScope, failure: () => Error): Promise<void> {
+    const ceiling = this.options.retryBaseMs * 2 ** retry;
+    const wait = ceiling / 2 + Math.random() * (ceiling / 2);
+    if (Date.now() + wait >= scope.deadline) throw failure();
+    await sleep(wait, scope);
   }
 
   private async attempt(request: HttpRequest): Promise<Outcome> {
+    const { scope } = request;
     const started = performance.now();
+    const remaining = scope.deadline - Date.now();
+    if (scope.signal?.aborted) return { kind: 'cancelled' };
+    if (remaining <= 0) return { kind: 'deadline' };
+    // The attempt's own timeout, or what is left of the operation's time if that is shorter.
+    const deadlineBound = remaining < this.options.timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), Math.min(this.options.timeoutMs, remaining));
+    const stopListening = onAbort(scope.signal, () => controller.abort());
     let outcome: Outcome;
     try {
       const response = await this.pool.request({
@@ -164,18 +236,23 @@ export class Http {
         signal: controller.signal,
       });
       const text = await response.body.text();
-      outcome = { kind: 'answer', status: response.statusCode, headers: response.headers, text };
+      outcome = { kind: 'answer', status: response.statusCode, headers: response.headers, text, parsed: parseJson(text) };
     } catch (cause) {
-      const code = errorCode(cause);
-      const timedOut = controller.signal.aborted || (code !== undefined && TIMEOUT_CODES.has(code));
-      outcome = { kind: timedOut ? 'timeout' : 'network_error', neverSent: code !== undefined && NOT_SENT_CODES.has(code), cause };
+      if (scope.signal?.aborted) outcome = { kind: 'cancelled' };
+      else if (controller.signal.aborted && deadlineBound) outcome = { kind: 'deadline' };
+      else {
+        const code = errorCode(cause);
+        const timedOut = controller.signal.aborted || (code !== undefined && TIMEOUT_CODES.has(code));
+        outcome = { kind: timedOut ? 'timeout' : 'network_error', neverSent: code !== undefined && NOT_SENT_CODES.has(code), cause };
+      }
     } finally {
       clearTimeout(timer);
+      stopListening();
     }
     const event: UpstreamCallEvent = {
       method: request.method,
       object: request.object,
-      status: outcome.kind === 'answer' ? outcome.status : outcome.kind,
+      status: outcome.kind === 'answer' ? outcome.status : outcome.kind === 'deadline' ? 'timeout' : outcome.kind,
       ms: performance.now() - started,
     };
     notify(this.options.onCall, event);
@@ -184,12 +261,21 @@ export class Http {
   }
 }
 
+/** The parse made once goes to the first caller; each other coalesced caller parses its own copy. */
+function handOut(answer: SharedAnswer): unknown {
+  if (!answer.handedOut) {
+    answer.handedOut = true;
+    return answer.body;
+  }
+  return answer.text === '' ? undefined : JSON.parse(answer.text);
+}
+
 /** Observers must not break the call they observe. */
-function notify(hook: ((event: UpstreamCallEvent) => void) | undefined, event: UpstreamCallEvent): void {
+function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
   try {
     hook?.(event);
   } catch {
-    // ignored on purpose: metrics and debug hooks are best effort
+    // ignored on purpose: metrics, logs and debug hooks are best effort
   }
 }
 
@@ -201,7 +287,9 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+type ParsedJson = { ok: true; value: unknown } | { ok: false };
+
+function parseJson(text: string): ParsedJson {
   if (text.trim() === '') return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -211,11 +299,12 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 /**
- * How long a 429 asks to wait, in ms: `Retry-After` (seconds or HTTP date), the body's
- * `retryAfterSeconds` (newer servers), or the refill time of one token of the bucket named in
- * the message (`Limit reached (100 tokens per 60000 ms)` → 600 ms). Undefined when unknown.
+ * How long a 429 asks to wait, in ms: `Retry-After` (seconds or HTTP date) or the body's
+ * `retryAfterSeconds` ("API rate limit v2" servers, §9), or the refill time of one token of the
+ * bucket named in the message (`Limit reached (100 tokens per 60000 ms)` → 600 ms). Undefined
+ * when unknown: the budget then backs off on its own.
  */
-function retryAfter(headers: Record<string, string | string[] | undefined>, body: unknown): number | undefined {
+function retryAfterMs(headers: Record<string, string | string[] | undefined>, body: unknown): number | undefined {
   const header = headers['retry-after'];
   const value = Array.isArray(header) ? header[0] : header;
   if (value !== undefined) {
@@ -234,5 +323,3 @@ function retryAfter(headers: Record<string, string | string[] | undefined>, body
   }
   return undefined;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@
  * The contract between the BFF and Twenty's REST API (see ../shared/twenty-rest.md).
  * Everything above `src/twenty/` talks to Twenty only through `TwentyClient`.
  */
+import type { BffError } from '../errors.js';
 
 /** A record as Twenty returns it: flat JSON, composite fields as nested objects (§2, §10). */
 export type TwentyRecord = { id: string } & Record<string, unknown>;
@@ -101,6 +102,22 @@ export interface TwentyClient {
 export interface UpstreamCallEvent {
   method: string;
   object: string;
-  status: number | 'network_error' | 'timeout';
+  /** The HTTP status, or how the attempt ended without one (`cancelled`: the caller went away). */
+  status: number | 'network_error' | 'timeout' | 'cancelled';
   ms: number;
+}
+
+/**
+ * A call that failed for good, after its retries: one event per failure, not per attempt (for a
+ * log line). Not sent when the caller went away.
+ */
+export interface UpstreamFailureEvent {
+  /** The workspace key (a hash of the upstream URL and the token, never the token). */
+  key: string;
+  method: string;
+  object: string;
+  /** How each attempt ended, in order; empty when the call failed before its first attempt (budget, deadline). */
+  attempts: Array<UpstreamCallEvent['status']>;
+  /** What the caller gets (its message never holds the token). */
+  error: BffError;
 }

@@ -15,6 +15,12 @@ describe('parseConfig', () => {
       debugUpstream: false,
       graphiql: true,
       federation: false,
+      operationTimeoutMs: 30_000,
+      twentyRateLimitPerMinute: 100,
+      twentyRateLimitPerSecond: 100,
+      rateLimitMaxWaitMs: 10_000,
+      upstreamConcurrencyPerWorkspace: 16,
+      redisUrl: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -34,6 +40,12 @@ describe('parseConfig', () => {
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
       FEDERATION: 'on',
+      OPERATION_TIMEOUT_MS: '5000',
+      TWENTY_RATE_LIMIT_PER_MINUTE: '50',
+      TWENTY_RATE_LIMIT_PER_SECOND: '0',
+      RATE_LIMIT_MAX_WAIT_MS: '0',
+      UPSTREAM_CONCURRENCY_PER_WORKSPACE: '4',
+      REDIS_URL: 'redis://cache:6379/2',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -46,6 +58,12 @@ describe('parseConfig', () => {
       debugUpstream: true,
       graphiql: false,
       federation: true,
+      operationTimeoutMs: 5000,
+      twentyRateLimitPerMinute: 50,
+      twentyRateLimitPerSecond: 0,
+      rateLimitMaxWaitMs: 0,
+      upstreamConcurrencyPerWorkspace: 4,
+      redisUrl: 'redis://cache:6379/2',
     });
   });
 
@@ -57,6 +75,9 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
     ['FEDERATION', 'v2', /FEDERATION must be on or off/],
+    ['OPERATION_TIMEOUT_MS', '0', /OPERATION_TIMEOUT_MS must be an integer from 1/],
+    ['UPSTREAM_CONCURRENCY_PER_WORKSPACE', '0', /UPSTREAM_CONCURRENCY_PER_WORKSPACE/],
+    ['REDIS_URL', 'http://cache:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError, createErrorLogger, NotFoundError, UpstreamError } from '../../src/errors.js';
+import { BadUserInputError, CancelledError, CreditsExhaustedError, createErrorLogger, NotFoundError, UpstreamError } from '../../src/errors.js';
 
 function recording() {
   const lines: Array<[string, unknown[]]> = [];
@@ -21,6 +21,18 @@ describe('the error logger', () => {
     const { lines, logger } = recording();
     createErrorLogger(logger).error(new GraphQLError('x', { originalError: new UpstreamError('Twenty failed (HTTP 502).') }));
     expect(lines).toEqual([['warn', ['UPSTREAM_ERROR: Twenty failed (HTTP 502).']]]);
+  });
+
+  it('says nothing of calls stopped because their caller went away', () => {
+    const { lines, logger } = recording();
+    createErrorLogger(logger).error(new GraphQLError('x', { originalError: new CancelledError('gone') }));
+    expect(lines).toEqual([]);
+  });
+
+  it("stays quiet about a workspace whose credits are spent: the workspace's matter, not the server's", () => {
+    const { lines, logger } = recording();
+    createErrorLogger(logger).error(new CreditsExhaustedError('no credits'));
+    expect(lines).toEqual([]);
   });
 
   it('logs an unknown error whole, once', () => {

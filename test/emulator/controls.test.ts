@@ -72,6 +72,30 @@ describe('scripted faults', () => {
     expect(res.body.statusCode).toBe(429);
   });
 
+  it("answers a plain 429 as most servers do: no headers, the bucket in the message", async () => {
+    em.injectFault({ kind: '429-plain', times: 1 });
+    const res = await rest(em, '/rest/companies');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+    expect(res.body).toEqual({ statusCode: 429, error: 'HttpException', messages: ['Limit reached (100 tokens per 1000 ms)'] });
+  });
+
+  it.each(['402', '413'] as const)('answers a scripted %s with a Twenty error body', async (kind) => {
+    em.injectFault({ kind, times: 1 });
+    const res = await rest(em, '/rest/companies');
+    expect(res.status).toBe(Number(kind));
+    expect(res.body).toMatchObject({ statusCode: Number(kind), messages: [expect.any(String)] });
+    expect((await rest(em, '/rest/companies')).status).toBe(200);
+  });
+
+  it("only hits the named workspace's requests", async () => {
+    em.injectFault({ kind: '503', times: 1, workspace: 'globex' });
+    expect((await rest(em, '/rest/companies')).status).toBe(200);
+    expect((await rest(em, '/rest/companies', { key: em.keys.globex })).status).toBe(503);
+    expect((await rest(em, '/rest/companies', { key: em.keys.globex })).status).toBe(200);
+  });
+
   it('repeats a fault `times` times', async () => {
     em.injectFault({ kind: '503', times: 2 });
     const statuses = [];

@@ -29,7 +29,7 @@ beforeAll(async () => {
   [stack, impatient, viaFake] = await Promise.all([
     // No TWENTY_API_KEY: a request without a key has nothing to fall back on.
     startStack({ config: { twentyApiKey: undefined } }),
-    startStack({ config: { upstreamMaxRetries: 1, upstreamTimeoutMs: 300 } }),
+    startStack({ config: { upstreamMaxRetries: 1, upstreamTimeoutMs: 300, rateLimitMaxWaitMs: 500 } }),
     startStack({ config: { twentyApiUrl: fake.url, upstreamMaxRetries: 0 } }),
   ]);
 });
@@ -112,10 +112,13 @@ describe('NOT_FOUND', () => {
 });
 
 describe('RATE_LIMITED', () => {
-  it("is the code when Twenty's 429 outlasts the retries", async () => {
+  it("is the code when Twenty's 429 asks for a longer wait than the budget allows, with retryAfterMs", async () => {
     impatient.emulator.injectFault({ kind: '429', times: 10 });
     const { errors } = await failing(impatient, `{ companies(first: 1) { totalCount } }`);
     expect(errors[0].extensions?.code).toBe('RATE_LIMITED');
+    // The fault's Retry-After is 1 s, counted from Twenty's answer.
+    expect(errors[0].extensions?.retryAfterMs).toBeGreaterThan(800);
+    expect(errors[0].extensions?.retryAfterMs).toBeLessThanOrEqual(1_000);
   });
 
   it("is the code when the workspace's real token bucket is empty", async () => {

@@ -42,6 +42,9 @@ export async function startStack(
     twentyApiUrl: emulator.url,
     twentyApiKey: undefined,
     graphiql: false,
+    // The emulator's limits are off unless a test sets them: so is the BFF's budget.
+    twentyRateLimitPerMinute: 0,
+    twentyRateLimitPerSecond: 0,
     ...options.config,
   };
   const server = await listen(createApp(config), 0, '127.0.0.1');

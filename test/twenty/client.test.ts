@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BadUserInputError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UpstreamError } from '../../src/errors.js';
+import { BadUserInputError, CreditsExhaustedError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UpstreamError } from '../../src/errors.js';
 import type { TwentyTransport } from '../../src/twenty/client.js';
-import type { TwentyClient, UpstreamCallEvent } from '../../src/twenty/types.js';
+import type { TwentyClient, UpstreamCallEvent, UpstreamFailureEvent } from '../../src/twenty/types.js';
 import { recordingTransport, startTestEmulator, thrown } from './helpers.js';
 
 let emulator: Emulator;
@@ -107,17 +107,36 @@ describe('retries', () => {
     expect(calls).toHaveLength(4);
   });
 
-  for (const kind of ['500', '502', '503', '429', 'reset', 'hang', 'malformed'] as const) {
+  for (const kind of ['500', '502', '503', 'reset', 'hang', 'malformed'] as const) {
     it(`never retries a write after a ${kind}`, async () => {
       const { transport: t, calls: attempts } = recordingTransport(emulator.url, { timeoutMs: kind === 'hang' ? 1_000 : 5_000 });
       emulator.injectFault({ kind, method: 'POST', path: '/rest/companies' });
       const error = await thrown(() => t.clientFor(emulator.keys.acme).create('companies', { name: `Fault ${kind}` }));
-      expect(error).toBeInstanceOf(kind === '429' ? RateLimitedError : UpstreamError);
+      expect(error).toBeInstanceOf(UpstreamError);
       expect(attempts).toHaveLength(1);
       expect(restCalls().filter((e) => e.method === 'POST')).toHaveLength(1);
       await t.close();
     });
   }
+
+  it('sends a write again after a 429, which Twenty answers before doing any work (§9)', async () => {
+    emulator.injectFault({ kind: '429-plain', method: 'POST', path: '/rest/companies' });
+    const created = await client.create('companies', { name: 'After a 429' });
+    expect(calls.map((c) => c.status)).toEqual([429, 201]);
+    expect(restCalls().filter((e) => e.method === 'POST')).toHaveLength(2);
+    await client.delete('companies', created.id, { soft: false });
+  });
+
+  it.each([
+    ['402', CreditsExhaustedError],
+    ['413', BadUserInputError],
+  ] as const)('never retries a %s, read or write, and maps it to %O', async (kind, errorClass) => {
+    emulator.injectFault({ kind, method: 'GET', path: '/rest/companies' });
+    expect(await thrown(() => client.list('companies'))).toBeInstanceOf(errorClass);
+    emulator.injectFault({ kind, method: 'POST', path: '/rest/companies' });
+    expect(await thrown(() => client.create('companies', { name: 'x' }))).toBeInstanceOf(errorClass);
+    expect(calls.map((c) => c.status)).toEqual([Number(kind), Number(kind)]);
+  });
 
   it('retries a write whose connection was refused, since nothing was sent', async () => {
     const { transport: t, calls: attempts } = recordingTransport('http://127.0.0.1:9', { maxRetries: 2 });
@@ -128,18 +147,20 @@ describe('retries', () => {
   });
 
   it('honours Retry-After and fails at once with RateLimitedError when it is longer than allowed', async () => {
-    const { transport: t, calls: attempts } = recordingTransport(emulator.url, { maxRetryAfterMs: 500 });
+    const { transport: t, calls: attempts } = recordingTransport(emulator.url, { maxWaitMs: 500 });
     emulator.injectFault({ kind: '429', method: 'GET', path: '/rest/companies', retryAfterSeconds: 30 });
     const error = await thrown(() => t.clientFor(emulator.keys.acme).list('companies'));
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).details).toEqual({ retryAfterSeconds: 30 });
+    expect((error as RateLimitedError).details).toEqual({ retryAfterMs: 30_000, retryAfterSeconds: 30 });
     expect(attempts).toHaveLength(1);
     await t.close();
   });
 
   it('waits out a short Retry-After and then succeeds', async () => {
     emulator.injectFault({ kind: '429', method: 'GET', path: '/rest/companies', retryAfterSeconds: 1 });
+    const started = Date.now();
     const page = await client.list('companies');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(page.records).toHaveLength(3);
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
   });
@@ -168,10 +189,25 @@ describe('auth errors and the token', () => {
     const failures: Error[] = [];
     emulator.injectFault({ kind: '500', method: 'GET' });
     failures.push(await thrown(() => client.list('companies')));
-    emulator.injectFault({ kind: '429', method: 'POST', retryAfterSeconds: 1 });
+    emulator.injectFault({ kind: '402', method: 'POST' });
     failures.push(await thrown(() => client.create('companies', { name: 'x' })));
     failures.push(await thrown(() => client.list('companies', { filter: `name[zz]:"${secret}"` })));
     for (const failure of failures) expect(failure.message).not.toContain(secret);
+  });
+
+  it('tells onFailure once per call that failed for good, with every attempt, and never the token', async () => {
+    const failures: UpstreamFailureEvent[] = [];
+    const { transport: t } = recordingTransport(emulator.url, { onFailure: (e) => failures.push(e) });
+    const c = t.clientFor(emulator.keys.acme);
+    emulator.injectFault({ kind: '503', method: 'GET', path: '/rest/companies', times: 10 });
+    await thrown(() => c.list('companies'));
+    await c.list('people');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ method: 'GET', object: 'companies', attempts: [503, 503, 503, 503] });
+    expect(failures[0].error).toBeInstanceOf(UpstreamError);
+    expect(failures[0].key).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(failures[0])).not.toContain(emulator.keys.acme);
+    await t.close();
   });
 
   it('calls the process hook and the per-client hook once per attempt', async () => {

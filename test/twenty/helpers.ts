@@ -14,10 +14,21 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
   return startEmulatorForTests({ companies: 0, ...options });
 }
 
-/** A transport with fast retries that records every attempt it makes. */
+/**
+ * A transport with fast retries that records every attempt it makes. No budget unless a test
+ * gives buckets (the emulator's limits are off in these tests too), and short 429 backoffs.
+ */
 export function recordingTransport(baseUrl: string, options: Partial<TransportOptions> = {}): { transport: TwentyTransport; calls: UpstreamCallEvent[] } {
   const calls: UpstreamCallEvent[] = [];
-  const transport = createTwentyTransport({ baseUrl, retryBaseMs: 1, timeoutMs: 2_000, ...options, onCall: (e) => calls.push(e) });
+  const transport = createTwentyTransport({
+    baseUrl,
+    retryBaseMs: 1,
+    rateLimitBackoffMs: 1,
+    timeoutMs: 2_000,
+    buckets: [],
+    ...options,
+    onCall: (e) => calls.push(e),
+  });
   return { transport, calls };
 }
 

@@ -179,7 +179,7 @@ describe('requests and error bodies', () => {
   });
 
   it('reads a 429 without Retry-After from the bucket named in the message', async () => {
-    const { transport: t, calls } = recordingTransport(server.url, { maxRetries: 1, maxRetryAfterMs: 100 });
+    const { transport: t, calls } = recordingTransport(server.url, { maxRetries: 1, maxWaitMs: 100 });
     script = () => ({ status: 429, body: { statusCode: 429, error: 'HttpException', messages: ['Limit reached (100 tokens per 60000 ms)'] } });
     const error = await thrown(() => t.clientFor('k').list('companies'));
     // One token refills in 600 ms, more than the 100 ms allowed: no second attempt.
