@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createLogger, createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { createRequire } from 'node:module';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createRequestContext, tokenFrom, type RequestContext } from './context.js';
 import { createErrorLogger, toGraphQLError } from './errors.js';
 import { Metrics } from './metrics.js';
+import { useCredentials } from './plugins/use-credentials.js';
+import { useIntrospectionGate } from './plugins/use-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { createParseCache, useOperationLimits } from './plugins/use-operation-limits.js';
+import { useSafeErrors } from './plugins/use-safe-errors.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
@@ -35,11 +41,27 @@ export function createApp(config: Config): App {
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
+    renderGraphiQL: config.graphiql ? localGraphiQL() : undefined,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
+    // Closed unless CORS_ORIGINS names the frontends; yoga's default would answer every origin.
+    cors: config.corsOrigins.length > 0 ? { origin: [...config.corsOrigins], credentials: false, methods: ['GET', 'POST'] } : false,
+    maxRequestBodySize: config.limits.bodyBytes,
+    parserAndValidationCache: createParseCache(),
+    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey, config.corsOrigins)),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
-    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
+    plugins: [
+      // Front door, in this order, all before the body is parsed: a request a browser could send
+      // without a preflight (form, multipart, text/plain, bare GET) must carry a header no page
+      // can add without CORS consent; then the credential; then the operation limits.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useCredentials(config.twentyApiKey, config.corsOrigins),
+      useOperationLimits(config.limits),
+      ...(config.introspection ? [] : [useIntrospectionGate()]),
+      useSafeErrors({ hideSuggestions: !config.introspection }),
+      useMetrics(metrics),
+      ...(config.debugUpstream ? [useUpstreamDebug()] : []),
+    ],
   });
   return {
     yoga,
@@ -48,6 +70,22 @@ export function createApp(config: Config): App {
     async close() {
       await transport.close();
     },
+  };
+}
+
+/**
+ * GraphiQL from @graphql-yoga/render-graphiql, whose page carries its scripts and styles inline:
+ * nothing is loaded from a CDN. Loaded only when GraphiQL is on (the bundle is 9 MB), and
+ * rendered once.
+ */
+function localGraphiQL(): (options?: GraphiQLOptions) => string {
+  const { renderGraphiQL } = createRequire(import.meta.url)('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
+  const pages = new Map<string, string>();
+  return (options) => {
+    const key = JSON.stringify(options ?? {});
+    let page = pages.get(key);
+    if (page === undefined) pages.set(key, (page = renderGraphiQL({ title: 'twenty-bff', ...options })));
+    return page;
   };
 }
 

@@ -73,12 +73,23 @@ export function toGraphQLError(error: unknown): GraphQLError {
         code: original.code,
         ...original.details,
         // Without a path the whole request failed (e.g. no key): the HTTP status says so too.
-        // A field's error keeps 200, since other fields may still carry data.
-        ...(path === undefined ? { http: requestFailure(original.code) } : {}),
+        // A field's error keeps 200, since other fields may still carry data; except a key Twenty
+        // refused, which every field of the request shares: 401, like a missing key.
+        ...(path === undefined || original.code === 'UNAUTHENTICATED' ? { http: requestFailure(original.code) } : {}),
       },
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
+  // Without a path the error is about the request, not a field: graphql-js's own wrapped errors
+  // (a variable's value refused by its type) describe the caller's input and pass as they are.
+  if (error instanceof GraphQLError && path === undefined && thrownError(error) instanceof GraphQLError) {
+    return new GraphQLError(error.message, {
+      nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { code: 'BAD_USER_INPUT', ...error.extensions },
+    });
+  }
   return new GraphQLError('Unexpected error.', {
     nodes,
     path,

@@ -14,6 +14,11 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 3,
       debugUpstream: false,
       graphiql: true,
+      introspection: true,
+      limits: { bodyBytes: 1_000_000, tokens: 1_000, depth: 12, aliases: 15, directives: 50 },
+      corsOrigins: [],
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,6 +37,15 @@ describe('parseConfig', () => {
       UPSTREAM_MAX_RETRIES: '0',
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
+      INTROSPECTION: 'on',
+      MAX_BODY_BYTES: '2000',
+      MAX_TOKENS: '300',
+      MAX_DEPTH: '8',
+      MAX_ALIASES: '0',
+      MAX_DIRECTIVES: '5',
+      CORS_ORIGINS: 'https://app.example, http://localhost:5173/',
+      LOG_LEVEL: 'WARN',
+      SHUTDOWN_TIMEOUT_MS: '500',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +57,11 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 0,
       debugUpstream: true,
       graphiql: false,
+      introspection: true,
+      limits: { bodyBytes: 2000, tokens: 300, depth: 8, aliases: 0, directives: 5 },
+      corsOrigins: ['https://app.example', 'http://localhost:5173'],
+      logLevel: 'warn',
+      shutdownTimeoutMs: 500,
     });
   });
 
@@ -53,6 +72,10 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
+    ['MAX_DEPTH', '1', /MAX_DEPTH must be an integer from 2/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS must list origins/],
+    ['CORS_ORIGINS', 'https://app.example/path', /CORS_ORIGINS must list origins/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
