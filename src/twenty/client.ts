@@ -7,7 +7,7 @@ import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { Http } from './http.js';
 import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
-import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
+import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { isUuid } from './filter-values.js';
 import type { BffError } from '../errors.js';
 
@@ -26,11 +26,19 @@ export interface TransportOptions {
   connections?: number;
   /** Process-wide hook, once per HTTP attempt (metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Process-wide hook, once per call that fails after its last attempt (logs). */
+  onFailure?: (event: UpstreamFailureEvent) => void;
 }
 
 export interface TwentyTransport {
   /** A client bound to one caller's token; `onCall` is the per-request hook (debug extension). */
   clientFor(token: string, hooks?: { onCall?: (event: UpstreamCallEvent) => void }): TwentyClient;
+  /**
+   * Whether Twenty answers at all (readiness): one GET of a REST route without a key, which
+   * Twenty refuses with 403 (§8) before any workspace work or rate limit. Any answer below 500
+   * means the API is up.
+   */
+  probe(timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; reason: string }>;
   close(): Promise<void>;
 }
 
@@ -60,12 +68,20 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 10_000),
     connections: Math.floor(positive('connections', options.connections, 32, 1)),
     onCall: options.onCall,
+    onFailure: options.onFailure,
   });
   const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
   return {
     clientFor(token, hooks) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
       return new Client(http, facts, token, hooks?.onCall);
+    },
+    async probe(timeoutMs) {
+      const answer = await http.probe('/rest/companies?limit=0', timeoutMs);
+      if ('timedOut' in answer) return { ok: false, reason: `Twenty did not answer within ${timeoutMs} ms.` };
+      if ('unreachable' in answer) return { ok: false, reason: `Twenty cannot be reached (${answer.unreachable}).` };
+      if (answer.status >= 500) return { ok: false, reason: `Twenty answers HTTP ${answer.status}.` };
+      return { ok: true, status: answer.status };
     },
     close: () => http.close(),
   };

@@ -16,7 +16,7 @@
  */
 import { Pool } from 'undici';
 import { BadUserInputError, UpstreamError } from '../errors.js';
-import type { UpstreamCallEvent } from './types.js';
+import type { UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { errorForStatus, redact } from './upstream-errors.js';
 import { readErrorMessages } from './shapes.js';
 
@@ -28,6 +28,8 @@ export interface HttpOptions {
   maxRetryAfterMs: number;
   connections: number;
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Once per call that ends in an error, after its last attempt (logs: one line per failure, not per retry). */
+  onFailure?: (event: UpstreamFailureEvent) => void;
 }
 
 export interface HttpRequest {
@@ -77,6 +79,48 @@ export class Http {
 
   /** Sends with the retry policy; resolves with a 2xx/3xx answer or the mapped error. 404 resolves too. */
   async send(request: HttpRequest): Promise<HttpAnswer> {
+    if (!this.options.onFailure) return this.sendWithRetries(request);
+    let attempts = 0;
+    const counted: HttpRequest = {
+      ...request,
+      onCall: (event) => {
+        attempts += 1;
+        request.onCall?.(event);
+      },
+    };
+    try {
+      return await this.sendWithRetries(counted);
+    } catch (error) {
+      const event: UpstreamFailureEvent = { method: request.method, object: request.object, attempts, error };
+      notify(this.options.onFailure, event);
+      throw error;
+    }
+  }
+
+  /**
+   * One unauthenticated GET without retries, for readiness: the status Twenty answered with, or
+   * why there was no answer. Nothing of the body is kept.
+   */
+  async probe(path: string, timeoutMs: number): Promise<{ status: number } | { timedOut: true } | { unreachable: string }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: this.prefix + path,
+        headers: { accept: 'application/json' },
+        signal: controller.signal,
+      });
+      await response.body.dump();
+      return { status: response.statusCode };
+    } catch (cause) {
+      return controller.signal.aborted ? { timedOut: true } : { unreachable: errorCode(cause) ?? 'network error' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async sendWithRetries(request: HttpRequest): Promise<HttpAnswer> {
     if (request.path.length > MAX_PATH_CHARS) {
       // Node (Twenty's server) refuses request heads over 16 KB with a bare 431; say why instead.
       throw new BadUserInputError(`The request to Twenty is too long (${request.path.length} characters); narrow the filter.`);
@@ -185,7 +229,7 @@ export class Http {
 }
 
 /** Observers must not break the call they observe. */
-function notify(hook: ((event: UpstreamCallEvent) => void) | undefined, event: UpstreamCallEvent): void {
+function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
   try {
     hook?.(event);
   } catch {

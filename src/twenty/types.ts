@@ -104,3 +104,12 @@ export interface UpstreamCallEvent {
   status: number | 'network_error' | 'timeout';
   ms: number;
 }
+
+/** A call that failed after its last attempt (the error is what the caller gets). */
+export interface UpstreamFailureEvent {
+  method: string;
+  object: string;
+  /** HTTP attempts made, retries included. */
+  attempts: number;
+  error: unknown;
+}
