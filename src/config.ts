@@ -58,7 +58,7 @@ export interface Config {
   corsOrigins: readonly string[];
   /** pino log level (`LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent; default info). */
   logLevel: LogLevel;
-  /** Longest wait for in-flight operations after SIGTERM, in ms (`SHUTDOWN_TIMEOUT_MS`, default 10000). */
+  /** Longest wait for in-flight operations after SIGTERM, in ms (`SHUTDOWN_TIMEOUT_MS`, default 8000: within `docker stop`'s 10 s). */
   shutdownTimeoutMs: number;
 }
 
@@ -100,7 +100,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8_000, 0, 600_000),
   };
   return Object.freeze(config);
 }

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
       limits: { bodyBytes: 1_000_000, tokens: 1_000, depth: 12, aliases: 15, directives: 50 },
       corsOrigins: [],
       logLevel: 'info',
-      shutdownTimeoutMs: 10_000,
+      shutdownTimeoutMs: 8_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
