@@ -246,7 +246,11 @@ export type CreateNoteInput = {
   customFields?: InputMaybe<Scalars['JSON']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   position?: InputMaybe<Scalars['Float']['input']>;
-  /** Records to link the new note to (one note target each). */
+  /**
+   * Records to link the new note to (one note target each): at most 60 per mutation, all its
+   * notes together, written in one batch that Twenty applies whole. If linking fails, the new
+   * note is removed again; the error's `extensions.applied` says what is left if that fails too.
+   */
   targets?: InputMaybe<Array<TargetInput>>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
@@ -289,7 +293,11 @@ export type CreateTaskInput = {
   position?: InputMaybe<Scalars['Float']['input']>;
   /** One of the workspace's status option values (see `Task.statusInfo`); Twenty's default is `TODO`. */
   status?: InputMaybe<Scalars['String']['input']>;
-  /** Records to link the new task to (one task target each). */
+  /**
+   * Records to link the new task to (one task target each): at most 60 per mutation, all its
+   * tasks together, written in one batch that Twenty applies whole. If linking fails, the new
+   * task is removed again; the error's `extensions.applied` says what is left if that fails too.
+   */
   targets?: InputMaybe<Array<TargetInput>>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
