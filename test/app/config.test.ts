@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
@@ -79,5 +80,17 @@ describe('parseConfig', () => {
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
+  });
+});
+
+describe('the README configuration table', () => {
+  it('lists every variable parseConfig reads, and no other', () => {
+    const source = readFileSync('src/config.ts', 'utf8');
+    const read = new Set([...source.matchAll(/\(env, '([A-Z_]+)'/g)].map((m) => m[1]));
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('Endpoints:'));
+    const documented = new Set([...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    expect(read.size).toBeGreaterThan(15);
+    expect([...documented].sort()).toEqual([...read].sort());
   });
 });
