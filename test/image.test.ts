@@ -4,7 +4,7 @@
  * lockfile (`npm ci --omit=dev`) in a directory of its own, then `node dist/main.js` against an
  * emulator, as the image's CMD runs it, probed with the image's own HEALTHCHECK command.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,33 +12,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { startNode, waitFor, type RunningProcess } from './support/process.js';
 
 const run = promisify(execFile);
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 /** The instructions of the Dockerfile's last stage: what the image is at run time. */
 const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
-function startImage(dir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+/** Runs the image's CMD in `dir`, with only the environment given (and PATH). */
+const startImage = (dir: string, env: Record<string, string>): RunningProcess =>
+  startNode(['dist/main.js'], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(output: () => string, pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
-  for (const until = Date.now() + ms; ; ) {
-    const match = pattern.exec(output());
-    if (match) return match;
-    if (Date.now() > until) throw new Error(`no ${pattern} in output:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the production image', () => {
   let dir: string;
