@@ -28,7 +28,10 @@ export interface Config {
   upstreamMaxRetries: number;
   /** Add `extensions.upstream { calls, ms }` to every response (`DEBUG_UPSTREAM`, default false). */
   debugUpstream: boolean;
-  /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
+  /**
+   * Serve GraphiQL on GET /graphql, from the package's own assets (`GRAPHIQL`; default on in the
+   * embedded demo, off when `TWENTY_API_URL` is set).
+   */
   graphiql: boolean;
   /**
    * Serve the API as an Apollo Federation v2 subgraph on the same /graphql (`FEDERATION`, default
@@ -50,7 +53,40 @@ export interface Config {
   upstreamConcurrencyPerWorkspace: number;
   /** Redis for state shared by every instance (`REDIS_URL`, e.g. redis://localhost:6379); unset: this process's memory. */
   redisUrl?: string;
+
+  // --- Front door ---
+
+  /**
+   * Answer introspection (`__schema`, `__type`) (`INTROSPECTION`; default on in the embedded demo,
+   * off when `TWENTY_API_URL` is set). When off, "Did you mean …" suggestions are hidden too.
+   */
+  introspection: boolean;
+  /** Operation limits, checked before an operation runs (see README "Running in production"). */
+  limits: {
+    /** Largest HTTP request body in bytes, refused before it is read whole (`MAX_BODY_BYTES`, default 1000000). */
+    bodyBytes: number;
+    /** Largest number of tokens in a document, counted while parsing (`MAX_TOKENS`, default 1000). */
+    tokens: number;
+    /** Deepest field nesting, leaves included (`MAX_DEPTH`, default 12). */
+    depth: number;
+    /** Most aliases in an operation (`MAX_ALIASES`, default 15). */
+    aliases: number;
+    /** Most directives in an operation (`MAX_DIRECTIVES`, default 50). */
+    directives: number;
+  };
+  /**
+   * Origins allowed to call the API from a browser (`CORS_ORIGINS`, comma-separated, e.g.
+   * `https://app.example.com`); empty (the default) answers no cross-origin request.
+   */
+  corsOrigins: readonly string[];
+  /** pino log level (`LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent; default info). */
+  logLevel: LogLevel;
+  /** Longest wait for in-flight operations after SIGTERM, in ms (`SHUTDOWN_TIMEOUT_MS`, default 8000: within `docker stop`'s 10 s). */
+  shutdownTimeoutMs: number;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -59,6 +95,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 export function parseConfig(env: Env): Readonly<Config> {
+  const embedded = text(env, 'TWENTY_API_URL') === undefined;
   const config: Config = {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -73,7 +110,6 @@ export function parseConfig(env: Env): Readonly<Config> {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
-    graphiql: onOff(env, 'GRAPHIQL', true),
     federation: onOff(env, 'FEDERATION', false),
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 30_000, 1, 3_600_000),
     twentyRateLimitPerMinute: integer(env, 'TWENTY_RATE_LIMIT_PER_MINUTE', 100, 0, 1_000_000),
@@ -81,6 +117,20 @@ export function parseConfig(env: Env): Readonly<Config> {
     rateLimitMaxWaitMs: integer(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, 0, 3_600_000),
     upstreamConcurrencyPerWorkspace: integer(env, 'UPSTREAM_CONCURRENCY_PER_WORKSPACE', 16, 1, 10_000),
     redisUrl: redisUrl(env, 'REDIS_URL'),
+    // The embedded demo is for trying things out; against a real Twenty, nothing is shown that a
+    // stranger could use to map the API unless the operator asks for it.
+    graphiql: onOff(env, 'GRAPHIQL', embedded),
+    introspection: onOff(env, 'INTROSPECTION', embedded),
+    limits: {
+      bodyBytes: integer(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000),
+      tokens: integer(env, 'MAX_TOKENS', 1_000, 10, 1_000_000),
+      depth: integer(env, 'MAX_DEPTH', 12, 2, 1_000),
+      aliases: integer(env, 'MAX_ALIASES', 15, 0, 10_000),
+      directives: integer(env, 'MAX_DIRECTIVES', 50, 0, 10_000),
+    },
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8_000, 0, 600_000),
   };
   return Object.freeze(config);
 }
@@ -105,6 +155,33 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'off', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be on or off (true/false), got '${raw}'.`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got '${raw}'.`);
+}
+
+/** A comma-separated list of origins (`scheme://host[:port]`, no path), normalised by URL. */
+function origins(env: Env, name: string): readonly string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return Object.freeze([]);
+  const list = raw.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(item);
+    } catch {
+      // reported below
+    }
+    // `*` is refused on purpose: with a default key, any page could use it (README "CORS").
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== item.replace(/\/+$/, '')) {
+      throw new ConfigError(`${name} must list origins such as https://app.example.com (no path, no *), got '${item}'.`);
+    }
+    return parsed.origin;
+  });
+  return Object.freeze(list);
 }
 
 function url(env: Env, name: string): string | undefined {

@@ -27,18 +27,47 @@ export interface RequestContext {
   upstream: UpstreamUsage;
 }
 
-/** Reads `Authorization: Bearer <key>`; falls back to the configured key (single-tenant setups). */
-export function tokenFrom(request: Request, fallbackKey: string | undefined): string {
+/** RFC 6750 `b64token`; Twenty's keys are JWTs, well within the length bound. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const MAX_AUTHORIZATION_CHARS = 8_192;
+
+/**
+ * The caller's Twenty key. `Authorization: Bearer <key>` is used as sent; a header that is there
+ * but empty or malformed is refused, never replaced by the fallback key (`TWENTY_API_KEY`, the
+ * single-tenant setup). Without a header the fallback key is used, unless the request may come
+ * from a foreign web page (`foreignPage`): a default key must not let any site a user visits
+ * read or write the CRM. Pages from `trustedOrigins` (`CORS_ORIGINS`) count as the BFF's own.
+ */
+export function tokenFrom(request: Request, fallbackKey: string | undefined, trustedOrigins: readonly string[] = []): string {
   const header = request.headers.get('authorization');
-  if (header) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (header !== null) {
+    const match = header.length <= MAX_AUTHORIZATION_CHARS ? BEARER.exec(header.trim()) : null;
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <Twenty API key>".');
     return match[1];
   }
-  if (fallbackKey) return fallbackKey;
-  throw new UnauthenticatedError(
-    'No API key: send "Authorization: Bearer <Twenty API key>" (or configure TWENTY_API_KEY).',
-  );
+  if (!fallbackKey) {
+    throw new UnauthenticatedError('No API key: send "Authorization: Bearer <Twenty API key>" (or configure TWENTY_API_KEY).');
+  }
+  const foreign = foreignPage(request, trustedOrigins);
+  if (foreign) throw new UnauthenticatedError(`${foreign} never uses the default key: send "Authorization: Bearer <Twenty API key>".`);
+  return fallbackKey;
+}
+
+/**
+ * Why the request may come from another site's page, or undefined. Browsers mark what pages send:
+ * `Sec-Fetch-Site` (which a page cannot set) and `Origin` (on every POST and cross-origin fetch).
+ * A request with neither comes from a non-browser client.
+ */
+function foreignPage(request: Request, trustedOrigins: readonly string[]): string | undefined {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'same-origin') return undefined;
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (trustedOrigins.includes(origin) || origin === new URL(request.url).origin) return undefined;
+    return 'A cross-origin request';
+  }
+  if (site !== null && site !== 'none') return 'A cross-site request';
+  return undefined;
 }
 
 /**

@@ -90,12 +90,23 @@ export function toGraphQLError(error: unknown): GraphQLError {
         code: original.code,
         ...original.details,
         // Without a path the whole request failed (e.g. no key): the HTTP status says so too.
-        // A field's error keeps 200, since other fields may still carry data.
-        ...(path === undefined ? { http: requestFailure(original.code) } : {}),
+        // A field's error keeps 200, since other fields may still carry data; except a key Twenty
+        // refused, which every field of the request shares: 401, like a missing key.
+        ...(path === undefined || original.code === 'UNAUTHENTICATED' ? { http: requestFailure(original.code) } : {}),
       },
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
+  // Without a path the error is about the request, not a field: graphql-js's own wrapped errors
+  // (a variable's value refused by its type) describe the caller's input and pass as they are.
+  if (error instanceof GraphQLError && path === undefined && thrownError(error) instanceof GraphQLError) {
+    return new GraphQLError(error.message, {
+      nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { code: 'BAD_USER_INPUT', ...error.extensions },
+    });
+  }
   return new GraphQLError('Unexpected error.', {
     nodes,
     path,
@@ -133,20 +144,37 @@ export interface ErrorLogger {
 }
 
 /**
- * Yoga logs every error its mask changes. A client's mistake (BAD_USER_INPUT, NOT_FOUND, …) is not
- * the server's problem and is not logged; a failing Twenty is a one-line warning; anything else is
- * a bug and is logged once, whole.
+ * Yoga logs every error its mask changes, once per field that failed. A client's mistake
+ * (BAD_USER_INPUT, NOT_FOUND, a refused variable, …) is not the server's problem and is not
+ * logged; a failing Twenty is a one-line warning, once per failure however many fields shared it
+ * (`reported` is shared with the transport's failure hook, which logs upstream failures itself);
+ * anything else is a bug and is logged once, whole.
  */
-export function createErrorLogger(base: ErrorLogger): ErrorLogger {
+export function createErrorLogger(base: ErrorLogger, reported: WeakSet<object> = new WeakSet()): ErrorLogger {
+  const once = (error: object, log: () => void) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    log();
+  };
   return {
     debug: (...args) => base.debug(...args),
     info: (...args) => base.info(...args),
     warn: (...args) => base.warn(...args),
     error(...args) {
-      const known = args.map(thrownError).find((a): a is BffError => a instanceof BffError);
-      if (!known) return base.error(...args);
-      if (known instanceof CancelledError) return; // the caller left: nothing went wrong
-      if (known instanceof UpstreamError || known instanceof RateLimitedError) base.warn(`${known.code}: ${known.message}`);
+      const thrown = args.map(thrownError);
+      const known = thrown.find((a): a is BffError => a instanceof BffError);
+      if (known) {
+        if (known instanceof CancelledError) return; // the caller left: nothing went wrong
+        if (known instanceof UpstreamError || known instanceof RateLimitedError) once(known, () => base.warn(`${known.code}: ${known.message}`));
+        return;
+      }
+      // graphql-js's own error about the request (no field path): the caller's input, not a bug.
+      if (args.some((a) => a instanceof GraphQLError && a.path === undefined && thrownError(a) instanceof GraphQLError)) {
+        return base.debug(...args);
+      }
+      const bug = thrown.find((a): a is object => typeof a === 'object' && a !== null);
+      if (bug) once(bug, () => base.error(...args));
+      else base.error(...args);
     },
   };
 }

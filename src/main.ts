@@ -1,12 +1,56 @@
 import { parseConfig, ConfigError, type Config } from './config.js';
 import { createApp, listen } from './app.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { createLogger } from './logging.js';
+
+/** What main needs of the embedded emulator (src/emulator/index.ts). */
+interface EmbeddedEmulator {
+  url: string;
+  keys: { acme: string; globex: string };
+  close(): Promise<void>;
+}
+
+/**
+ * The emulator and its SQLite driver are development dependencies: the production image has
+ * neither. So it is imported only when needed, through a specifier the compiler does not follow
+ * (`npm run build` leaves it out of dist/, see tsconfig.build.json).
+ */
+const EMULATOR_MODULE = './emulator/index.js';
+
+async function startEmbeddedEmulator(config: Config): Promise<EmbeddedEmulator> {
+  let module: { startEmulator(options: Record<string, unknown>): Promise<EmbeddedEmulator> };
+  try {
+    module = await import(EMULATOR_MODULE);
+  } catch (error) {
+    throw new ConfigError(
+      `TWENTY_API_URL is not set and this build has no embedded emulator (${(error as Error).message.split('\n')[0]}): ` +
+        'set TWENTY_API_URL to your Twenty server, or run `npm start` from a development install for the demo.',
+    );
+  }
+  return module.startEmulator({
+    port: config.emulator.port,
+    dbFile: config.emulator.dbFile,
+    companies: config.emulator.companies,
+    rateLimit: config.emulator.rateLimit ? undefined : false,
+    controls: false,
+  });
+}
 
 /** The only reader of process.env: config, the embedded emulator when no Twenty is set, listen. */
 async function main(): Promise<void> {
   let config: Config;
+  let emulator: EmbeddedEmulator | undefined;
   try {
     config = parseConfig(process.env);
+    if (!config.twentyApiUrl) {
+      emulator = await startEmbeddedEmulator(config);
+      config = Object.freeze({
+        ...config,
+        twentyApiUrl: emulator.url,
+        twentyApiKey: config.twentyApiKey ?? emulator.keys.acme,
+        // An emulator without limits needs no outbound budget either.
+        ...(config.emulator.rateLimit ? {} : { twentyRateLimitPerMinute: 0, twentyRateLimitPerSecond: 0 }),
+      });
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
@@ -15,40 +59,36 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let emulator: Emulator | undefined;
-  if (!config.twentyApiUrl) {
-    emulator = await startEmulator({
-      port: config.emulator.port,
-      dbFile: config.emulator.dbFile,
-      companies: config.emulator.companies,
-      rateLimit: config.emulator.rateLimit ? undefined : false,
-      controls: false,
-    });
-    config = Object.freeze({
-      ...config,
-      twentyApiUrl: emulator.url,
-      twentyApiKey: config.twentyApiKey ?? emulator.keys.acme,
-      // An emulator without limits needs no outbound budget either.
-      ...(config.emulator.rateLimit ? {} : { twentyRateLimitPerMinute: 0, twentyRateLimitPerSecond: 0 }),
-    });
-  }
-
-  const server = await listen(createApp(config), config.port, config.host);
-  console.log(`twenty-bff GraphQL: ${server.url}/graphql (GraphiQL in a browser), metrics: ${server.url}/metrics`);
+  const logger = createLogger(config.logLevel);
+  // Twenty need not be up: the server starts anyway and /ready says when it answers.
+  const server = await listen(createApp(config, { logger }), config.port, config.host);
+  logger.info(
+    { graphql: `${server.url}/graphql`, metrics: `${server.url}/metrics`, ready: `${server.url}/ready` },
+    `twenty-bff GraphQL: ${server.url}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`,
+  );
   if (emulator) {
-    console.log(`Embedded Twenty emulator: ${emulator.url}/rest (db ${config.emulator.dbFile})`);
-    console.log(`Demo API keys: acme = ${emulator.keys.acme} (the default), globex = ${emulator.keys.globex}`);
+    logger.info(`Embedded Twenty emulator: ${emulator.url}/rest (db ${config.emulator.dbFile})`);
+    logger.info(`Demo API keys: acme = ${emulator.keys.acme} (the default), globex = ${emulator.keys.globex}`);
   } else {
-    console.log(`Upstream Twenty: ${config.twentyApiUrl}`);
+    logger.info(`Upstream Twenty: ${config.twentyApiUrl}`);
   }
 
-  const stop = async () => {
-    await server.close();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting.`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: no new connections; waiting up to ${config.shutdownTimeoutMs} ms for requests in flight.`);
+    const { cut } = await server.shutdown(config.shutdownTimeoutMs);
     await emulator?.close();
+    logger.info(cut === 0 ? 'Stopped: every request in flight was answered.' : `Stopped: ${cut} request(s) were cut at the deadline.`);
+    logger.flush();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error) => {

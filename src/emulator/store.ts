@@ -161,7 +161,8 @@ export class Store {
     }
     const row = this.findById(ws, def, id, true);
     if (row) {
-      this.stmt(`UPDATE ${q(def.plural)} SET ${q(DOC)} = ? WHERE "ws" = ? AND "id" = ?`).run(JSON.stringify(serializeRow(def, row)), ws, id);
+      const exact = { ...row, ...exactNumerics(def, row, values) };
+      this.stmt(`UPDATE ${q(def.plural)} SET ${q(DOC)} = ? WHERE "ws" = ? AND "id" = ?`).run(JSON.stringify(serializeRow(def, exact)), ws, id);
     }
   }
 
@@ -256,4 +257,26 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * NUMERIC values beyond 2^53 as their exact decimal text: the one just written, or the one the
+ * record's previous document holds when the column (SQLite keeps such values as REAL) still
+ * matches it. The document is what reads return, so they stay exact across later updates.
+ */
+function exactNumerics(def: ObjectDef, row: Row, written: ColumnValues): Row {
+  const exact: Row = {};
+  let previous: Record<string, unknown> | undefined;
+  for (const col of def.columns) {
+    if (col.kind !== 'NUMERIC') continue;
+    const value = written[col.column] ?? row[col.column];
+    if (typeof value === 'string') {
+      exact[col.column] = value;
+    } else if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      previous ??= JSON.parse(row[DOC] as string) as Record<string, unknown>;
+      const held = col.sub ? (previous[col.field.name] as Record<string, unknown> | null)?.[col.sub.name] : previous[col.field.name];
+      if (typeof held === 'string' && Number(held) === value) exact[col.column] = held;
+    }
+  }
+  return exact;
 }

@@ -27,7 +27,10 @@ function coerce(kind: ScalarKind, value: unknown, where: string, field: FieldDef
       if (typeof n !== 'number' || !Number.isInteger(n)) {
         throw badRequest(`Invalid value for field '${where}': expected an integer, got ${JSON.stringify(value)}`);
       }
-      return n;
+      // Postgres NUMERIC holds any integer exactly and node-postgres reads it back as text: a value
+      // beyond 2^53 stays the decimal string it was sent as (the column keeps an approximation
+      // for filters, order and sums; the document keeps it exact, see Store.update).
+      return typeof value === 'string' && !Number.isSafeInteger(n) ? value.replace(/^(-?)0+(?=\d)/, '$1') : n;
     }
     case 'BOOLEAN':
       if (typeof value !== 'boolean') throw badRequest(`Invalid value for field '${where}': expected a boolean, got ${JSON.stringify(value)}`);

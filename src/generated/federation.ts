@@ -356,11 +356,11 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   idealCustomerProfile?: Resolver<Types.Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   linkedinLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
   name?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<Types.CompanyNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<Types.CompanyOpportunitiesArgs>>;
-  people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<Types.CompanyPeopleArgs>>;
+  notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.CompanyNotesArgs>>;
+  opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.CompanyOpportunitiesArgs>>;
+  people?: Resolver<Types.Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<Types.CompanyPeopleArgs>>;
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<Types.CompanyTasksArgs>>;
+  tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.CompanyTasksArgs>>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
@@ -418,36 +418,36 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createCompanies?: Resolver<Array<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.MutationCreateCompaniesArgs, 'inputs'>>;
-  createCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<Types.MutationCreateCompanyArgs, 'input'>>;
-  createNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<Types.MutationCreateNoteArgs, 'input'>>;
-  createNotes?: Resolver<Array<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.MutationCreateNotesArgs, 'inputs'>>;
-  createOpportunities?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.MutationCreateOpportunitiesArgs, 'inputs'>>;
-  createOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<Types.MutationCreateOpportunityArgs, 'input'>>;
-  createPeople?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.MutationCreatePeopleArgs, 'inputs'>>;
-  createPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<Types.MutationCreatePersonArgs, 'input'>>;
-  createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<Types.MutationCreateTaskArgs, 'input'>>;
-  createTasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.MutationCreateTasksArgs, 'inputs'>>;
-  deleteCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<Types.MutationDeleteCompanyArgs, 'id'>>;
-  deleteNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<Types.MutationDeleteNoteArgs, 'id'>>;
-  deleteOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<Types.MutationDeleteOpportunityArgs, 'id'>>;
-  deletePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<Types.MutationDeletePersonArgs, 'id'>>;
-  deleteTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<Types.MutationDeleteTaskArgs, 'id'>>;
-  destroyCompany?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<Types.MutationDestroyCompanyArgs, 'id'>>;
-  destroyNote?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<Types.MutationDestroyNoteArgs, 'id'>>;
-  destroyOpportunity?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<Types.MutationDestroyOpportunityArgs, 'id'>>;
-  destroyPerson?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<Types.MutationDestroyPersonArgs, 'id'>>;
-  destroyTask?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<Types.MutationDestroyTaskArgs, 'id'>>;
-  restoreCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<Types.MutationRestoreCompanyArgs, 'id'>>;
-  restoreNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<Types.MutationRestoreNoteArgs, 'id'>>;
-  restoreOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<Types.MutationRestoreOpportunityArgs, 'id'>>;
-  restorePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<Types.MutationRestorePersonArgs, 'id'>>;
-  restoreTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<Types.MutationRestoreTaskArgs, 'id'>>;
-  updateCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<Types.MutationUpdateCompanyArgs, 'id' | 'input'>>;
-  updateNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<Types.MutationUpdateNoteArgs, 'id' | 'input'>>;
-  updateOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<Types.MutationUpdateOpportunityArgs, 'id' | 'input'>>;
-  updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<Types.MutationUpdatePersonArgs, 'id' | 'input'>>;
-  updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<Types.MutationUpdateTaskArgs, 'id' | 'input'>>;
+  createCompanies?: Resolver<Types.Maybe<Array<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<Types.MutationCreateCompaniesArgs, 'inputs'>>;
+  createCompany?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.MutationCreateCompanyArgs, 'input'>>;
+  createNote?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.MutationCreateNoteArgs, 'input'>>;
+  createNotes?: Resolver<Types.Maybe<Array<ResolversTypes['Note']>>, ParentType, ContextType, RequireFields<Types.MutationCreateNotesArgs, 'inputs'>>;
+  createOpportunities?: Resolver<Types.Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<Types.MutationCreateOpportunitiesArgs, 'inputs'>>;
+  createOpportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.MutationCreateOpportunityArgs, 'input'>>;
+  createPeople?: Resolver<Types.Maybe<Array<ResolversTypes['Person']>>, ParentType, ContextType, RequireFields<Types.MutationCreatePeopleArgs, 'inputs'>>;
+  createPerson?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.MutationCreatePersonArgs, 'input'>>;
+  createTask?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.MutationCreateTaskArgs, 'input'>>;
+  createTasks?: Resolver<Types.Maybe<Array<ResolversTypes['Task']>>, ParentType, ContextType, RequireFields<Types.MutationCreateTasksArgs, 'inputs'>>;
+  deleteCompany?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.MutationDeleteCompanyArgs, 'id'>>;
+  deleteNote?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.MutationDeleteNoteArgs, 'id'>>;
+  deleteOpportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.MutationDeleteOpportunityArgs, 'id'>>;
+  deletePerson?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.MutationDeletePersonArgs, 'id'>>;
+  deleteTask?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.MutationDeleteTaskArgs, 'id'>>;
+  destroyCompany?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.MutationDestroyCompanyArgs, 'id'>>;
+  destroyNote?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.MutationDestroyNoteArgs, 'id'>>;
+  destroyOpportunity?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.MutationDestroyOpportunityArgs, 'id'>>;
+  destroyPerson?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.MutationDestroyPersonArgs, 'id'>>;
+  destroyTask?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.MutationDestroyTaskArgs, 'id'>>;
+  restoreCompany?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.MutationRestoreCompanyArgs, 'id'>>;
+  restoreNote?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.MutationRestoreNoteArgs, 'id'>>;
+  restoreOpportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.MutationRestoreOpportunityArgs, 'id'>>;
+  restorePerson?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.MutationRestorePersonArgs, 'id'>>;
+  restoreTask?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.MutationRestoreTaskArgs, 'id'>>;
+  updateCompany?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.MutationUpdateCompanyArgs, 'id' | 'input'>>;
+  updateNote?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.MutationUpdateNoteArgs, 'id' | 'input'>>;
+  updateOpportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.MutationUpdateOpportunityArgs, 'id' | 'input'>>;
+  updatePerson?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.MutationUpdatePersonArgs, 'id' | 'input'>>;
+  updateTask?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.MutationUpdateTaskArgs, 'id' | 'input'>>;
 }>;
 
 export type NoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Note'] = ResolversParentTypes['Note'], FederationReferenceType extends FederationReferenceTypes['Note'] = FederationReferenceTypes['Note']> = ResolversObject<{
@@ -459,7 +459,7 @@ export type NoteResolvers<ContextType = RequestContext, ParentType extends Resol
   deletedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  targets?: Resolver<Array<ResolversTypes['NoteTarget']>, ParentType, ContextType>;
+  targets?: Resolver<Types.Maybe<Array<ResolversTypes['NoteTarget']>>, ParentType, ContextType>;
   title?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
@@ -499,7 +499,7 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   deletedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<Types.OpportunityNotesArgs>>;
+  notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.OpportunityNotesArgs>>;
   owner?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
   ownerId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   pointOfContact?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -507,7 +507,7 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   stage?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stageInfo?: Resolver<Types.Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<Types.OpportunityTasksArgs>>;
+  tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.OpportunityTasksArgs>>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
@@ -545,11 +545,11 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   jobTitle?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   linkedinLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
   name?: Resolver<Types.Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<Types.PersonNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<Types.PersonOpportunitiesArgs>>;
+  notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.PersonNotesArgs>>;
+  opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.PersonOpportunitiesArgs>>;
   phones?: Resolver<Types.Maybe<ResolversTypes['Phones']>, ParentType, ContextType>;
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<Types.PersonTasksArgs>>;
+  tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.PersonTasksArgs>>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
@@ -580,18 +580,18 @@ export type PhonesResolvers<ContextType = RequestContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<Types.QueryCompaniesArgs>>;
+  companies?: Resolver<Types.Maybe<ResolversTypes['CompanyConnection']>, ParentType, ContextType, Partial<Types.QueryCompaniesArgs>>;
   company?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.QueryCompanyArgs, 'id'>>;
   note?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.QueryNoteArgs, 'id'>>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<Types.QueryNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<Types.QueryOpportunitiesArgs>>;
+  notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.QueryNotesArgs>>;
+  opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.QueryOpportunityArgs, 'id'>>;
-  people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<Types.QueryPeopleArgs>>;
+  people?: Resolver<Types.Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<Types.QueryPeopleArgs>>;
   person?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.QueryPersonArgs, 'id'>>;
   task?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.QueryTaskArgs, 'id'>>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<Types.QueryTasksArgs>>;
+  tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.QueryTasksArgs>>;
   workspaceMember?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType, RequireFields<Types.QueryWorkspaceMemberArgs, 'id'>>;
-  workspaceMembers?: Resolver<ResolversTypes['WorkspaceMemberConnection'], ParentType, ContextType, Partial<Types.QueryWorkspaceMembersArgs>>;
+  workspaceMembers?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMemberConnection']>, ParentType, ContextType, Partial<Types.QueryWorkspaceMembersArgs>>;
 }>;
 
 export type RichTextResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RichText'] = ResolversParentTypes['RichText']> = ResolversObject<{
@@ -620,7 +620,7 @@ export type TaskResolvers<ContextType = RequestContext, ParentType extends Resol
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statusInfo?: Resolver<Types.Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
-  targets?: Resolver<Array<ResolversTypes['TaskTarget']>, ParentType, ContextType>;
+  targets?: Resolver<Types.Maybe<Array<ResolversTypes['TaskTarget']>>, ParentType, ContextType>;
   title?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
@@ -650,8 +650,8 @@ export type TaskTargetResolvers<ContextType = RequestContext, ParentType extends
 
 export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkspaceMember'] = ResolversParentTypes['WorkspaceMember'], FederationReferenceType extends FederationReferenceTypes['WorkspaceMember'] = FederationReferenceTypes['WorkspaceMember']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Types.Maybe<ResolversTypes['WorkspaceMember']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  accountOwnerForCompanies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<Types.WorkspaceMemberAccountOwnerForCompaniesArgs>>;
-  assignedTasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<Types.WorkspaceMemberAssignedTasksArgs>>;
+  accountOwnerForCompanies?: Resolver<Types.Maybe<ResolversTypes['CompanyConnection']>, ParentType, ContextType, Partial<Types.WorkspaceMemberAccountOwnerForCompaniesArgs>>;
+  assignedTasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.WorkspaceMemberAssignedTasksArgs>>;
   avatarUrl?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customFields?: Resolver<Types.Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -659,7 +659,7 @@ export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType ex
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   locale?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Types.Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
-  ownedOpportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<Types.WorkspaceMemberOwnedOpportunitiesArgs>>;
+  ownedOpportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.WorkspaceMemberOwnedOpportunitiesArgs>>;
   timeZone?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userEmail?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -115,12 +115,12 @@ export type Company = {
   linkedinLink?: Maybe<Links>;
   name?: Maybe<Scalars['String']['output']>;
   /** Notes linked to this company through note targets. */
-  notes: NoteConnection;
-  opportunities: OpportunityConnection;
-  people: PersonConnection;
+  notes?: Maybe<NoteConnection>;
+  opportunities?: Maybe<OpportunityConnection>;
+  people?: Maybe<PersonConnection>;
   position?: Maybe<Scalars['Float']['output']>;
   /** Tasks linked to this company through task targets. */
-  tasks: TaskConnection;
+  tasks?: Maybe<TaskConnection>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Actor>;
   xLink?: Maybe<Links>;
@@ -246,7 +246,11 @@ export type CreateNoteInput = {
   customFields?: InputMaybe<Scalars['JSON']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   position?: InputMaybe<Scalars['Float']['input']>;
-  /** Records to link the new note to (one note target each). */
+  /**
+   * Records to link the new note to (one note target each): at most 60 per mutation, all its
+   * notes together, written in one batch that Twenty applies whole. If linking fails, the new
+   * note is removed again; the error's `extensions.applied` says what is left if that fails too.
+   */
   targets?: InputMaybe<Array<TargetInput>>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
@@ -289,7 +293,11 @@ export type CreateTaskInput = {
   position?: InputMaybe<Scalars['Float']['input']>;
   /** One of the workspace's status option values (see `Task.statusInfo`); Twenty's default is `TODO`. */
   status?: InputMaybe<Scalars['String']['input']>;
-  /** Records to link the new task to (one task target each). */
+  /**
+   * Records to link the new task to (one task target each): at most 60 per mutation, all its
+   * tasks together, written in one batch that Twenty applies whole. If linking fails, the new
+   * task is removed again; the error's `extensions.applied` says what is left if that fails too.
+   */
   targets?: InputMaybe<Array<TargetInput>>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
@@ -430,49 +438,52 @@ export type MoneyInput = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type Mutation = {
   __typename?: 'Mutation';
-  createCompanies: Array<Company>;
-  createCompany: Company;
-  createNote: Note;
-  createNotes: Array<Note>;
-  createOpportunities: Array<Opportunity>;
-  createOpportunity: Opportunity;
-  createPeople: Array<Person>;
-  createPerson: Person;
-  createTask: Task;
-  createTasks: Array<Task>;
+  createCompanies?: Maybe<Array<Company>>;
+  createCompany?: Maybe<Company>;
+  createNote?: Maybe<Note>;
+  createNotes?: Maybe<Array<Note>>;
+  createOpportunities?: Maybe<Array<Opportunity>>;
+  createOpportunity?: Maybe<Opportunity>;
+  createPeople?: Maybe<Array<Person>>;
+  createPerson?: Maybe<Person>;
+  createTask?: Maybe<Task>;
+  createTasks?: Maybe<Array<Task>>;
   /** Soft delete: returns the company with `deletedAt` set. */
-  deleteCompany: Company;
+  deleteCompany?: Maybe<Company>;
   /** Soft delete: returns the note with `deletedAt` set. */
-  deleteNote: Note;
+  deleteNote?: Maybe<Note>;
   /** Soft delete: returns the opportunity with `deletedAt` set. */
-  deleteOpportunity: Opportunity;
+  deleteOpportunity?: Maybe<Opportunity>;
   /** Soft delete: returns the person with `deletedAt` set. */
-  deletePerson: Person;
+  deletePerson?: Maybe<Person>;
   /** Soft delete: returns the task with `deletedAt` set. */
-  deleteTask: Task;
+  deleteTask?: Maybe<Task>;
   /** Hard delete: the company is gone for good. Returns its id. */
-  destroyCompany: Scalars['ID']['output'];
+  destroyCompany?: Maybe<Scalars['ID']['output']>;
   /** Hard delete: the note is gone for good. Returns its id. */
-  destroyNote: Scalars['ID']['output'];
+  destroyNote?: Maybe<Scalars['ID']['output']>;
   /** Hard delete: the opportunity is gone for good. Returns its id. */
-  destroyOpportunity: Scalars['ID']['output'];
+  destroyOpportunity?: Maybe<Scalars['ID']['output']>;
   /** Hard delete: the person is gone for good. Returns its id. */
-  destroyPerson: Scalars['ID']['output'];
+  destroyPerson?: Maybe<Scalars['ID']['output']>;
   /** Hard delete: the task is gone for good. Returns its id. */
-  destroyTask: Scalars['ID']['output'];
-  restoreCompany: Company;
-  restoreNote: Note;
-  restoreOpportunity: Opportunity;
-  restorePerson: Person;
-  restoreTask: Task;
-  updateCompany: Company;
-  updateNote: Note;
-  updateOpportunity: Opportunity;
-  updatePerson: Person;
-  updateTask: Task;
+  destroyTask?: Maybe<Scalars['ID']['output']>;
+  restoreCompany?: Maybe<Company>;
+  restoreNote?: Maybe<Note>;
+  restoreOpportunity?: Maybe<Opportunity>;
+  restorePerson?: Maybe<Person>;
+  restoreTask?: Maybe<Task>;
+  updateCompany?: Maybe<Company>;
+  updateNote?: Maybe<Note>;
+  updateOpportunity?: Maybe<Opportunity>;
+  updatePerson?: Maybe<Person>;
+  updateTask?: Maybe<Task>;
 };
 
 
@@ -484,6 +495,9 @@ export type Mutation = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateCompaniesArgs = {
   inputs: Array<CreateCompanyInput>;
@@ -498,6 +512,9 @@ export type MutationCreateCompaniesArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateCompanyArgs = {
   input: CreateCompanyInput;
@@ -512,6 +529,9 @@ export type MutationCreateCompanyArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateNoteArgs = {
   input: CreateNoteInput;
@@ -526,6 +546,9 @@ export type MutationCreateNoteArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateNotesArgs = {
   inputs: Array<CreateNoteInput>;
@@ -540,6 +563,9 @@ export type MutationCreateNotesArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateOpportunitiesArgs = {
   inputs: Array<CreateOpportunityInput>;
@@ -554,6 +580,9 @@ export type MutationCreateOpportunitiesArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateOpportunityArgs = {
   input: CreateOpportunityInput;
@@ -568,6 +597,9 @@ export type MutationCreateOpportunityArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreatePeopleArgs = {
   inputs: Array<CreatePersonInput>;
@@ -582,6 +614,9 @@ export type MutationCreatePeopleArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreatePersonArgs = {
   input: CreatePersonInput;
@@ -596,6 +631,9 @@ export type MutationCreatePersonArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateTaskArgs = {
   input: CreateTaskInput;
@@ -610,6 +648,9 @@ export type MutationCreateTaskArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationCreateTasksArgs = {
   inputs: Array<CreateTaskInput>;
@@ -624,6 +665,9 @@ export type MutationCreateTasksArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDeleteCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -638,6 +682,9 @@ export type MutationDeleteCompanyArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDeleteNoteArgs = {
   id: Scalars['ID']['input'];
@@ -652,6 +699,9 @@ export type MutationDeleteNoteArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDeleteOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -666,6 +716,9 @@ export type MutationDeleteOpportunityArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDeletePersonArgs = {
   id: Scalars['ID']['input'];
@@ -680,6 +733,9 @@ export type MutationDeletePersonArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDeleteTaskArgs = {
   id: Scalars['ID']['input'];
@@ -694,6 +750,9 @@ export type MutationDeleteTaskArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDestroyCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -708,6 +767,9 @@ export type MutationDestroyCompanyArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDestroyNoteArgs = {
   id: Scalars['ID']['input'];
@@ -722,6 +784,9 @@ export type MutationDestroyNoteArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDestroyOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -736,6 +801,9 @@ export type MutationDestroyOpportunityArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDestroyPersonArgs = {
   id: Scalars['ID']['input'];
@@ -750,6 +818,9 @@ export type MutationDestroyPersonArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationDestroyTaskArgs = {
   id: Scalars['ID']['input'];
@@ -764,6 +835,9 @@ export type MutationDestroyTaskArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationRestoreCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -778,6 +852,9 @@ export type MutationRestoreCompanyArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationRestoreNoteArgs = {
   id: Scalars['ID']['input'];
@@ -792,6 +869,9 @@ export type MutationRestoreNoteArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationRestoreOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -806,6 +886,9 @@ export type MutationRestoreOpportunityArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationRestorePersonArgs = {
   id: Scalars['ID']['input'];
@@ -820,6 +903,9 @@ export type MutationRestorePersonArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationRestoreTaskArgs = {
   id: Scalars['ID']['input'];
@@ -834,6 +920,9 @@ export type MutationRestoreTaskArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationUpdateCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -849,6 +938,9 @@ export type MutationUpdateCompanyArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationUpdateNoteArgs = {
   id: Scalars['ID']['input'];
@@ -864,6 +956,9 @@ export type MutationUpdateNoteArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationUpdateOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -879,6 +974,9 @@ export type MutationUpdateOpportunityArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationUpdatePersonArgs = {
   id: Scalars['ID']['input'];
@@ -894,6 +992,9 @@ export type MutationUpdatePersonArgs = {
  * against the workspace's options before anything is written. `createCompanies` and the other
  * plural creates send one batch, which Twenty accepts up to its page limit (200 on current servers,
  * 60 on older ones) and refuses whole beyond it.
+ *
+ * Every mutation field is nullable: mutations run one after another, and when one fails it is null
+ * with its error at its own path, while the ones before it keep their data (they were applied).
  */
 export type MutationUpdateTaskArgs = {
   id: Scalars['ID']['input'];
@@ -911,7 +1012,7 @@ export type Note = {
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   position?: Maybe<Scalars['Float']['output']>;
-  targets: Array<NoteTarget>;
+  targets?: Maybe<Array<NoteTarget>>;
   title?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Actor>;
@@ -986,7 +1087,7 @@ export type Opportunity = {
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   name?: Maybe<Scalars['String']['output']>;
-  notes: NoteConnection;
+  notes?: Maybe<NoteConnection>;
   owner?: Maybe<WorkspaceMember>;
   ownerId?: Maybe<Scalars['ID']['output']>;
   pointOfContact?: Maybe<Person>;
@@ -996,7 +1097,7 @@ export type Opportunity = {
   stage?: Maybe<Scalars['String']['output']>;
   /** The workspace's label, color and position for `stage`; null when the value is not a known option. */
   stageInfo?: Maybe<SelectOptionInfo>;
-  tasks: TaskConnection;
+  tasks?: Maybe<TaskConnection>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Actor>;
 };
@@ -1100,12 +1201,12 @@ export type Person = {
   jobTitle?: Maybe<Scalars['String']['output']>;
   linkedinLink?: Maybe<Links>;
   name?: Maybe<FullName>;
-  notes: NoteConnection;
+  notes?: Maybe<NoteConnection>;
   /** Opportunities this person is the point of contact for. */
-  opportunities: OpportunityConnection;
+  opportunities?: Maybe<OpportunityConnection>;
   phones?: Maybe<Phones>;
   position?: Maybe<Scalars['Float']['output']>;
-  tasks: TaskConnection;
+  tasks?: Maybe<TaskConnection>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Actor>;
   xLink?: Maybe<Links>;
@@ -1240,21 +1341,24 @@ export type PhonesInput = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type Query = {
   __typename?: 'Query';
-  companies: CompanyConnection;
+  companies?: Maybe<CompanyConnection>;
   company?: Maybe<Company>;
   note?: Maybe<Note>;
-  notes: NoteConnection;
-  opportunities: OpportunityConnection;
+  notes?: Maybe<NoteConnection>;
+  opportunities?: Maybe<OpportunityConnection>;
   opportunity?: Maybe<Opportunity>;
-  people: PersonConnection;
+  people?: Maybe<PersonConnection>;
   person?: Maybe<Person>;
   task?: Maybe<Task>;
-  tasks: TaskConnection;
+  tasks?: Maybe<TaskConnection>;
   workspaceMember?: Maybe<WorkspaceMember>;
-  workspaceMembers: WorkspaceMemberConnection;
+  workspaceMembers?: Maybe<WorkspaceMemberConnection>;
 };
 
 
@@ -1267,6 +1371,9 @@ export type Query = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryCompaniesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1287,6 +1394,9 @@ export type QueryCompaniesArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryCompanyArgs = {
   id: Scalars['ID']['input'];
@@ -1302,6 +1412,9 @@ export type QueryCompanyArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryNoteArgs = {
   id: Scalars['ID']['input'];
@@ -1317,6 +1430,9 @@ export type QueryNoteArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryNotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1337,6 +1453,9 @@ export type QueryNotesArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryOpportunitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1357,6 +1476,9 @@ export type QueryOpportunitiesArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryOpportunityArgs = {
   id: Scalars['ID']['input'];
@@ -1372,6 +1494,9 @@ export type QueryOpportunityArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryPeopleArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1392,6 +1517,9 @@ export type QueryPeopleArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryPersonArgs = {
   id: Scalars['ID']['input'];
@@ -1407,6 +1535,9 @@ export type QueryPersonArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryTaskArgs = {
   id: Scalars['ID']['input'];
@@ -1422,6 +1553,9 @@ export type QueryTaskArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1442,6 +1576,9 @@ export type QueryTasksArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryWorkspaceMemberArgs = {
   id: Scalars['ID']['input'];
@@ -1457,6 +1594,9 @@ export type QueryWorkspaceMemberArgs = {
  * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
+ *
+ * Lists and relations are nullable on purpose: when Twenty fails for one of them, that field is null
+ * with an error at its path, and every other field keeps its data.
  */
 export type QueryWorkspaceMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1551,7 +1691,7 @@ export type Task = {
   status?: Maybe<Scalars['String']['output']>;
   /** The workspace's label, color and position for `status`; null when the value is not a known option. */
   statusInfo?: Maybe<SelectOptionInfo>;
-  targets: Array<TaskTarget>;
+  targets?: Maybe<Array<TaskTarget>>;
   title?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Actor>;
@@ -1678,8 +1818,8 @@ export type UpdateTaskInput = {
 /** A member of the workspace (twenty-rest.md §10): account owners, opportunity owners, task assignees. */
 export type WorkspaceMember = {
   __typename?: 'WorkspaceMember';
-  accountOwnerForCompanies: CompanyConnection;
-  assignedTasks: TaskConnection;
+  accountOwnerForCompanies?: Maybe<CompanyConnection>;
+  assignedTasks?: Maybe<TaskConnection>;
   avatarUrl?: Maybe<Scalars['String']['output']>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The record's fields this schema does not know (the workspace's custom fields), by Twenty field name. */
@@ -1688,7 +1828,7 @@ export type WorkspaceMember = {
   id: Scalars['ID']['output'];
   locale?: Maybe<Scalars['String']['output']>;
   name?: Maybe<FullName>;
-  ownedOpportunities: OpportunityConnection;
+  ownedOpportunities?: Maybe<OpportunityConnection>;
   timeZone?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   userEmail?: Maybe<Scalars['String']['output']>;
@@ -2074,11 +2214,11 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   idealCustomerProfile?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   linkedinLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<CompanyNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<CompanyOpportunitiesArgs>>;
-  people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<CompanyPeopleArgs>>;
+  notes?: Resolver<Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<CompanyNotesArgs>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<CompanyOpportunitiesArgs>>;
+  people?: Resolver<Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<CompanyPeopleArgs>>;
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<CompanyTasksArgs>>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<CompanyTasksArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
@@ -2136,36 +2276,36 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createCompanies?: Resolver<Array<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationCreateCompaniesArgs, 'inputs'>>;
-  createCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationCreateCompanyArgs, 'input'>>;
-  createNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationCreateNoteArgs, 'input'>>;
-  createNotes?: Resolver<Array<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationCreateNotesArgs, 'inputs'>>;
-  createOpportunities?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationCreateOpportunitiesArgs, 'inputs'>>;
-  createOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
-  createPeople?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationCreatePeopleArgs, 'inputs'>>;
-  createPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationCreatePersonArgs, 'input'>>;
-  createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
-  createTasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationCreateTasksArgs, 'inputs'>>;
-  deleteCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationDeleteCompanyArgs, 'id'>>;
-  deleteNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationDeleteNoteArgs, 'id'>>;
-  deleteOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationDeleteOpportunityArgs, 'id'>>;
-  deletePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
-  deleteTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'id'>>;
-  destroyCompany?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyCompanyArgs, 'id'>>;
-  destroyNote?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyNoteArgs, 'id'>>;
-  destroyOpportunity?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyOpportunityArgs, 'id'>>;
-  destroyPerson?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyPersonArgs, 'id'>>;
-  destroyTask?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDestroyTaskArgs, 'id'>>;
-  restoreCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationRestoreCompanyArgs, 'id'>>;
-  restoreNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationRestoreNoteArgs, 'id'>>;
-  restoreOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'id'>>;
-  restorePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRestorePersonArgs, 'id'>>;
-  restoreTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationRestoreTaskArgs, 'id'>>;
-  updateCompany?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationUpdateCompanyArgs, 'id' | 'input'>>;
-  updateNote?: Resolver<ResolversTypes['Note'], ParentType, ContextType, RequireFields<MutationUpdateNoteArgs, 'id' | 'input'>>;
-  updateOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'id' | 'input'>>;
-  updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input'>>;
-  updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
+  createCompanies?: Resolver<Maybe<Array<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<MutationCreateCompaniesArgs, 'inputs'>>;
+  createCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationCreateCompanyArgs, 'input'>>;
+  createNote?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationCreateNoteArgs, 'input'>>;
+  createNotes?: Resolver<Maybe<Array<ResolversTypes['Note']>>, ParentType, ContextType, RequireFields<MutationCreateNotesArgs, 'inputs'>>;
+  createOpportunities?: Resolver<Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<MutationCreateOpportunitiesArgs, 'inputs'>>;
+  createOpportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
+  createPeople?: Resolver<Maybe<Array<ResolversTypes['Person']>>, ParentType, ContextType, RequireFields<MutationCreatePeopleArgs, 'inputs'>>;
+  createPerson?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationCreatePersonArgs, 'input'>>;
+  createTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
+  createTasks?: Resolver<Maybe<Array<ResolversTypes['Task']>>, ParentType, ContextType, RequireFields<MutationCreateTasksArgs, 'inputs'>>;
+  deleteCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationDeleteCompanyArgs, 'id'>>;
+  deleteNote?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationDeleteNoteArgs, 'id'>>;
+  deleteOpportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationDeleteOpportunityArgs, 'id'>>;
+  deletePerson?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
+  deleteTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'id'>>;
+  destroyCompany?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDestroyCompanyArgs, 'id'>>;
+  destroyNote?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDestroyNoteArgs, 'id'>>;
+  destroyOpportunity?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDestroyOpportunityArgs, 'id'>>;
+  destroyPerson?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDestroyPersonArgs, 'id'>>;
+  destroyTask?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDestroyTaskArgs, 'id'>>;
+  restoreCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationRestoreCompanyArgs, 'id'>>;
+  restoreNote?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationRestoreNoteArgs, 'id'>>;
+  restoreOpportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'id'>>;
+  restorePerson?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationRestorePersonArgs, 'id'>>;
+  restoreTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationRestoreTaskArgs, 'id'>>;
+  updateCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationUpdateCompanyArgs, 'id' | 'input'>>;
+  updateNote?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<MutationUpdateNoteArgs, 'id' | 'input'>>;
+  updateOpportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'id' | 'input'>>;
+  updatePerson?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input'>>;
+  updateTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
 }>;
 
 export type NoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Note'] = ResolversParentTypes['Note']> = ResolversObject<{
@@ -2176,7 +2316,7 @@ export type NoteResolvers<ContextType = RequestContext, ParentType extends Resol
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  targets?: Resolver<Array<ResolversTypes['NoteTarget']>, ParentType, ContextType>;
+  targets?: Resolver<Maybe<Array<ResolversTypes['NoteTarget']>>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
@@ -2215,7 +2355,7 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<OpportunityNotesArgs>>;
+  notes?: Resolver<Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<OpportunityNotesArgs>>;
   owner?: Resolver<Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   pointOfContact?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -2223,7 +2363,7 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stageInfo?: Resolver<Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<OpportunityTasksArgs>>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<OpportunityTasksArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
@@ -2260,11 +2400,11 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   jobTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   linkedinLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<PersonNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<PersonOpportunitiesArgs>>;
+  notes?: Resolver<Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<PersonNotesArgs>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<PersonOpportunitiesArgs>>;
   phones?: Resolver<Maybe<ResolversTypes['Phones']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<PersonTasksArgs>>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<PersonTasksArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
@@ -2295,18 +2435,18 @@ export type PhonesResolvers<ContextType = RequestContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<QueryCompaniesArgs>>;
+  companies?: Resolver<Maybe<ResolversTypes['CompanyConnection']>, ParentType, ContextType, Partial<QueryCompaniesArgs>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'id'>>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<QueryNotesArgs>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
+  notes?: Resolver<Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<QueryNotesArgs>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
-  people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<QueryPeopleArgs>>;
+  people?: Resolver<Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<QueryPeopleArgs>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<QueryTasksArgs>>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<QueryTasksArgs>>;
   workspaceMember?: Resolver<Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType, RequireFields<QueryWorkspaceMemberArgs, 'id'>>;
-  workspaceMembers?: Resolver<ResolversTypes['WorkspaceMemberConnection'], ParentType, ContextType, Partial<QueryWorkspaceMembersArgs>>;
+  workspaceMembers?: Resolver<Maybe<ResolversTypes['WorkspaceMemberConnection']>, ParentType, ContextType, Partial<QueryWorkspaceMembersArgs>>;
 }>;
 
 export type RichTextResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RichText'] = ResolversParentTypes['RichText']> = ResolversObject<{
@@ -2334,7 +2474,7 @@ export type TaskResolvers<ContextType = RequestContext, ParentType extends Resol
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statusInfo?: Resolver<Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
-  targets?: Resolver<Array<ResolversTypes['TaskTarget']>, ParentType, ContextType>;
+  targets?: Resolver<Maybe<Array<ResolversTypes['TaskTarget']>>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
@@ -2363,8 +2503,8 @@ export type TaskTargetResolvers<ContextType = RequestContext, ParentType extends
 }>;
 
 export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkspaceMember'] = ResolversParentTypes['WorkspaceMember']> = ResolversObject<{
-  accountOwnerForCompanies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<WorkspaceMemberAccountOwnerForCompaniesArgs>>;
-  assignedTasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<WorkspaceMemberAssignedTasksArgs>>;
+  accountOwnerForCompanies?: Resolver<Maybe<ResolversTypes['CompanyConnection']>, ParentType, ContextType, Partial<WorkspaceMemberAccountOwnerForCompaniesArgs>>;
+  assignedTasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<WorkspaceMemberAssignedTasksArgs>>;
   avatarUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customFields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -2372,7 +2512,7 @@ export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType ex
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
-  ownedOpportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<WorkspaceMemberOwnedOpportunitiesArgs>>;
+  ownedOpportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<WorkspaceMemberOwnedOpportunitiesArgs>>;
   timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

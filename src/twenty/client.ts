@@ -81,6 +81,12 @@ export interface ClientOptions {
 export interface TwentyTransport {
   /** A client bound to one caller's token for one operation (or one report or feed job). */
   clientFor(token: string, options?: ClientOptions): TwentyClient;
+  /**
+   * Whether Twenty answers at all (readiness): one GET of a REST route without a key, which
+   * Twenty refuses with 403 (§8) before any workspace work or rate limit. Any answer below 500
+   * means the API is up.
+   */
+  probe(timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; reason: string }>;
   close(): Promise<void>;
 }
 
@@ -147,6 +153,13 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     async close() {
       await budget.close();
       await http.close();
+    },
+    async probe(timeoutMs) {
+      const answer = await http.probe('/rest/companies?limit=0', timeoutMs);
+      if ('timedOut' in answer) return { ok: false, reason: `Twenty did not answer within ${timeoutMs} ms.` };
+      if ('unreachable' in answer) return { ok: false, reason: `Twenty cannot be reached (${answer.unreachable}).` };
+      if (answer.status >= 500) return { ok: false, reason: `Twenty answers HTTP ${answer.status}.` };
+      return { ok: true, status: answer.status };
     },
   };
 }

@@ -14,6 +14,7 @@
  * - quirk 6 / formatFieldValue: one pair of outer quotes (of either kind) is removed, an `in`
  *   list is split on every comma.
  */
+import { isIsoDate, parseIsoDateTime } from './dates.js';
 
 /** Characters no filter string may carry: depth changers, regex line terminators, NUL, lone surrogates. */
 const ALWAYS_UNSAYABLE = /[()\n\r\u2028\u2029\u0000\uD800-\uDFFF]/u; // with /u a surrogate range only matches lone halves
@@ -78,8 +79,6 @@ export function likePattern(value: string, prefix: string, suffix: string): { qu
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
-const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Enum (SELECT) values are identifiers in Twenty; anything else cannot be an option. */
 const ENUM_VALUE = /^[A-Za-z0-9_]+$/;
@@ -103,15 +102,11 @@ export function canonicalValue(kind: ValueKind, value: unknown): { ok: true; val
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : { ok: false, reason: 'expected true or false' };
     case 'datetime': {
-      if (typeof value !== 'string' || !ISO_DATETIME.test(value)) return { ok: false, reason: 'expected an ISO 8601 date-time' };
-      const ms = Date.parse(value);
-      return Number.isNaN(ms) ? { ok: false, reason: 'expected an ISO 8601 date-time' } : { ok: true, value: new Date(ms).toISOString() };
+      const ms = parseIsoDateTime(value);
+      return ms === undefined ? { ok: false, reason: 'expected an ISO 8601 date-time' } : { ok: true, value: new Date(ms).toISOString() };
     }
     case 'date':
-      if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
-        return { ok: false, reason: 'expected a date (YYYY-MM-DD)' };
-      }
-      return { ok: true, value };
+      return isIsoDate(value) ? { ok: true, value } : { ok: false, reason: 'expected a date (YYYY-MM-DD)' };
     case 'id':
       return isUuid(value) ? { ok: true, value: value.toLowerCase() } : { ok: false, reason: 'expected a UUID' };
     case 'enum':

@@ -43,6 +43,7 @@ export interface HttpOptions {
   connections: number | undefined;
   budget: OutboundBudget;
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Once per call that ends in an error, after its last attempt (logs: one line per failure, not per retry). */
   onFailure?: (event: UpstreamFailureEvent) => void;
 }
 
@@ -101,6 +102,29 @@ export class Http {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },
     });
+  }
+
+  /**
+   * One unauthenticated GET without retries, for readiness: the status Twenty answered with, or
+   * why there was no answer. Nothing of the body is kept.
+   */
+  async probe(path: string, timeoutMs: number): Promise<{ status: number } | { timedOut: true } | { unreachable: string }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: this.prefix + path,
+        headers: { accept: 'application/json' },
+        signal: controller.signal,
+      });
+      await response.body.dump();
+      return { status: response.statusCode };
+    } catch (cause) {
+      return controller.signal.aborted ? { timedOut: true } : { unreachable: errorCode(cause) ?? 'network error' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Sends through the pipeline; resolves with a 2xx/3xx answer or the mapped error. 404 resolves too. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
@@ -21,6 +22,11 @@ describe('parseConfig', () => {
       rateLimitMaxWaitMs: 10_000,
       upstreamConcurrencyPerWorkspace: 16,
       redisUrl: undefined,
+      introspection: true,
+      limits: { bodyBytes: 1_000_000, tokens: 1_000, depth: 12, aliases: 15, directives: 50 },
+      corsOrigins: [],
+      logLevel: 'info',
+      shutdownTimeoutMs: 8_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -46,6 +52,15 @@ describe('parseConfig', () => {
       RATE_LIMIT_MAX_WAIT_MS: '0',
       UPSTREAM_CONCURRENCY_PER_WORKSPACE: '4',
       REDIS_URL: 'redis://cache:6379/2',
+      INTROSPECTION: 'on',
+      MAX_BODY_BYTES: '2000',
+      MAX_TOKENS: '300',
+      MAX_DEPTH: '8',
+      MAX_ALIASES: '0',
+      MAX_DIRECTIVES: '5',
+      CORS_ORIGINS: 'https://app.example, http://localhost:5173/',
+      LOG_LEVEL: 'WARN',
+      SHUTDOWN_TIMEOUT_MS: '500',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -64,6 +79,11 @@ describe('parseConfig', () => {
       rateLimitMaxWaitMs: 0,
       upstreamConcurrencyPerWorkspace: 4,
       redisUrl: 'redis://cache:6379/2',
+      introspection: true,
+      limits: { bodyBytes: 2000, tokens: 300, depth: 8, aliases: 0, directives: 5 },
+      corsOrigins: ['https://app.example', 'http://localhost:5173'],
+      logLevel: 'warn',
+      shutdownTimeoutMs: 500,
     });
   });
 
@@ -78,8 +98,24 @@ describe('parseConfig', () => {
     ['OPERATION_TIMEOUT_MS', '0', /OPERATION_TIMEOUT_MS must be an integer from 1/],
     ['UPSTREAM_CONCURRENCY_PER_WORKSPACE', '0', /UPSTREAM_CONCURRENCY_PER_WORKSPACE/],
     ['REDIS_URL', 'http://cache:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['MAX_DEPTH', '1', /MAX_DEPTH must be an integer from 2/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS must list origins/],
+    ['CORS_ORIGINS', 'https://app.example/path', /CORS_ORIGINS must list origins/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
+  });
+});
+
+describe('the README configuration table', () => {
+  it('lists every variable parseConfig reads, and no other', () => {
+    const source = readFileSync('src/config.ts', 'utf8');
+    const read = new Set([...source.matchAll(/\(env, '([A-Z_]+)'/g)].map((m) => m[1]));
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('Endpoints:'));
+    const documented = new Set([...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    expect(read.size).toBeGreaterThan(15);
+    expect([...documented].sort()).toEqual([...read].sort());
   });
 });

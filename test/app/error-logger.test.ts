@@ -35,6 +35,19 @@ describe('the error logger', () => {
     expect(lines).toEqual([]);
   });
 
+  it('warns once for an upstream failure that many fields shared, and not at all when the transport already did', () => {
+    const { lines, logger } = recording();
+    const reported = new WeakSet<object>();
+    const shared = new UpstreamError('Twenty failed (HTTP 503).');
+    const log = createErrorLogger(logger, reported);
+    for (let i = 0; i < 5; i++) log.error(new GraphQLError('x', { originalError: shared, path: ['companies', i, 'people'] }));
+    expect(lines).toEqual([['warn', ['UPSTREAM_ERROR: Twenty failed (HTTP 503).']]]);
+    const alreadyLogged = new UpstreamError('Twenty did not answer.');
+    reported.add(alreadyLogged);
+    log.error(new GraphQLError('y', { originalError: alreadyLogged }));
+    expect(lines).toHaveLength(1);
+  });
+
   it('logs an unknown error whole, once', () => {
     const { lines, logger } = recording();
     const bug = new TypeError('undefined is not a function');

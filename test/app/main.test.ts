@@ -1,28 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import { startNode, waitFor, type RunningProcess } from '../support/process.js';
 
 /** Runs `src/main.ts` as `npm start` does (tsx), with the given environment. */
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (chunk) => (text += chunk));
-  child.stderr!.on('data', (chunk) => (text += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-async function waitFor(output: () => string, pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const match = pattern.exec(output());
-    if (match) return match;
-    if (Date.now() > until) throw new Error(`no ${pattern} in output:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const start = (env: Record<string, string>): RunningProcess =>
+  startNode(['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env } });
 
 describe('npm start (src/main.ts)', () => {
   const children: ChildProcess[] = [];
@@ -48,6 +31,33 @@ describe('npm start (src/main.ts)', () => {
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+  });
+
+  it('against a real Twenty: on SIGTERM stops accepting, answers the request in flight, then exits 0', async () => {
+    const emulator = await startEmulator({ dbFile: ':memory:', companies: 3, rateLimit: false, latencyMs: 1_500 });
+    try {
+      const run = start({ PORT: '0', HOST: '127.0.0.1', TWENTY_API_URL: emulator.url, TWENTY_API_KEY: emulator.keys.acme });
+      children.push(run.child);
+      const [, graphqlUrl] = await waitFor(run.output, /GraphQL: (http:\/\/\S+\/graphql)/);
+      expect(run.output()).toContain('Upstream Twenty:');
+      const inFlight = fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ companies(first: 1) { totalCount } }' }),
+      });
+      for (let i = 0; i < 100 && !emulator.stats().requests.log.some((call) => call.workspace === 'acme'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      run.child.kill('SIGTERM');
+      await waitFor(run.output, /SIGTERM: no new connections/);
+      await expect(fetch(graphqlUrl.replace('/graphql', '/health'))).rejects.toThrow();
+      const body = (await (await inFlight).json()) as any;
+      expect(body.data.companies.totalCount).toBe(3);
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('every request in flight was answered');
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('stops with exit code 2 and a message naming a bad variable', async () => {

@@ -36,8 +36,8 @@ describe('the BFF server', () => {
 
   it('maps a key Twenty rejects to UNAUTHENTICATED without echoing the key', async () => {
     const { status, body } = await stack.query('{ companies(first: 1) { totalCount } }', undefined, { key: 'wrong-secret-key' });
-    // A field's error: the response stays 200, as other fields could have carried data.
-    expect(status).toBe(200);
+    // Every field shares the refused key: 401, like a missing key.
+    expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(body)).not.toContain('wrong-secret-key');
   });

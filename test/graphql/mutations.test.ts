@@ -280,19 +280,24 @@ describe('relations and targets written by mutations', () => {
     expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /rest/batch/tasks', 'POST /rest/batch/taskTargets']);
   });
 
-  it('links more targets than one batch may hold in batches of 60', async () => {
+  it('links as many targets as one batch holds in one call, and refuses more before writing anything', async () => {
     const people = (await rest(stack.emulator, '/rest/people?limit=61')).body.data.people as Rec[];
     expect(people).toHaveLength(61);
     stack.resetCalls();
     const data = await gql(`mutation($input: CreateNoteInput!) { createNote(input: $input) { targets { personId } } }`, {
-      input: { title: 'Everyone', targets: people.map((p) => ({ personId: p.id })) },
+      input: { title: 'Sixty', targets: people.slice(0, 60).map((p) => ({ personId: p.id })) },
     });
-    expect((data.createNote.targets as Rec[]).map((t) => t.personId).sort()).toEqual(people.map((p) => p.id).sort());
-    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual([
-      'POST /rest/notes',
-      'POST /rest/batch/noteTargets',
-      'POST /rest/batch/noteTargets',
-    ]);
+    expect((data.createNote.targets as Rec[]).map((t) => t.personId).sort()).toEqual(people.slice(0, 60).map((p) => p.id).sort());
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /rest/notes', 'POST /rest/batch/noteTargets']);
+
+    // 61 would take two batches, which could end half applied: refused before the first call.
+    stack.resetCalls();
+    const error = await gqlError(`mutation($input: CreateNoteInput!) { createNote(input: $input) { id } }`, {
+      input: { title: 'Sixty-one', targets: people.map((p) => ({ personId: p.id })) },
+    });
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', maxTargets: 60 });
+    expect(error.message).toMatch(/at most 60 targets/);
+    expect(stack.restCalls()).toEqual([]);
   });
 
   it('takes a new note back when its targets cannot be written, so no half-linked note remains', async () => {
@@ -304,10 +309,44 @@ describe('relations and targets written by mutations', () => {
       input: { title, targets: [{ companyId }] },
     });
     expect(error.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toMatch(/nothing was saved/);
+    expect(error.extensions?.applied).toMatchObject({ created: [], targetsLinked: 0 });
     const filter = encodeURIComponent(`title[eq]:"${title}",or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL)`);
     const res = await rest(stack.emulator, `/rest/notes?filter=${filter}`);
     expect(res.body.data.notes).toEqual([]);
     expect(writes().map((w) => w.method)).toEqual(['POST', 'POST', 'DELETE']);
+  });
+
+  it('says exactly what is left when linking the targets fails and the take-back fails too', async () => {
+    const companyId = await someId('companies');
+    const title = `Stuck ${Date.now()}`;
+    stack.resetCalls();
+    // A 503 answer to a write is final (it may have been applied), unlike a 429, which Twenty
+    // sends before doing any work and the outbound path retries (next test).
+    stack.emulator.injectFault({ kind: '503', method: 'POST', path: '/rest/batch/noteTargets' });
+    stack.emulator.injectFault({ kind: '503', method: 'DELETE', path: '/rest/notes/' });
+    const error = await gqlError(`mutation($input: CreateNoteInput!) { createNote(input: $input) { id } }`, {
+      input: { title, targets: [{ companyId }] },
+    });
+    const filter = encodeURIComponent(`title[eq]:"${title}"`);
+    const notes = (await rest(stack.emulator, `/rest/notes?filter=${filter}`)).body.data.notes as Rec[];
+    expect(notes).toHaveLength(1);
+    expect(error.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(error.extensions?.applied).toEqual({ created: [notes[0].id], removed: [], targetsLinked: 0 });
+    expect(error.message).toContain(`the new note ${notes[0].id} exists without its targets`);
+    const targets = await rest(stack.emulator, `/rest/noteTargets?filter=${encodeURIComponent(`noteId[eq]:${notes[0].id}`)}`);
+    expect(targets.body.data.noteTargets).toEqual([]);
+  });
+
+  it("links the targets after Twenty's 429 on them: the write is retried, not half applied", async () => {
+    const companyId = await someId('companies');
+    stack.resetCalls();
+    stack.emulator.injectFault({ kind: '429', method: 'POST', path: '/rest/batch/noteTargets' });
+    const data = await gql(`mutation($input: CreateNoteInput!) { createNote(input: $input) { id targets { company { id } } } }`, {
+      input: { title: `Throttled ${Date.now()}`, targets: [{ companyId }] },
+    });
+    expect(data.createNote.targets.map((t: Rec) => t.company.id)).toEqual([companyId]);
+    expect(writes().map((w) => w.method)).toEqual(['POST', 'POST', 'POST']);
   });
 
   it('a record written earlier in the same operation is read fresh by later fields', async () => {

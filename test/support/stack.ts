@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createApp, listen, type RunningServer } from '../../src/app.js';
 import {
@@ -32,7 +33,7 @@ export interface Stack {
 
 /** The real emulator and the real BFF server, both on random loopback ports. */
 export async function startStack(
-  options: { emulator?: EmulatorOptions; config?: Partial<Config> } = {},
+  options: { emulator?: EmulatorOptions; config?: Partial<Config>; logger?: Logger } = {},
 ): Promise<Stack> {
   const emulator = await startEmulator({ dbFile: ':memory:', companies: 60, rateLimit: false, ...options.emulator });
   const config: Config = {
@@ -45,9 +46,11 @@ export async function startStack(
     // The emulator's limits are off unless a test sets them: so is the BFF's budget.
     twentyRateLimitPerMinute: 0,
     twentyRateLimitPerSecond: 0,
+    // Quiet by default; tests about logs pass their own logger.
+    logLevel: 'silent',
     ...options.config,
   };
-  const server = await listen(createApp(config), 0, '127.0.0.1');
+  const server = await listen(createApp(config, { logger: options.logger }), 0, '127.0.0.1');
   const graphqlUrl = `${server.url}/graphql`;
   return {
     emulator,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context.js';
+import { NotFoundError } from '../../errors.js';
 import { buildFilter } from '../../twenty/filter.js';
 import type { TwentyRecord } from '../../twenty/types.js';
 import { getSelectOptions } from '../../workspace/metadata.js';
@@ -7,7 +8,7 @@ import { assertUuid } from './ids.js';
 import { mapInput, type MappedInput, type OptionsLookup } from './input.js';
 import { cachedRecord, forgetRecord, rememberRecords } from './loader-sync.js';
 import type { WritableObject } from './objects.js';
-import { createTargets } from './targets.js';
+import { checkTargetCount, createTargets, halfAppliedError } from './targets.js';
 
 /**
  * The six writes, generic over the object table. Each checks its input completely before the
@@ -34,6 +35,7 @@ export async function createMany(
   const mapped: MappedInput[] = [];
   // One after another, so the error reported is the first bad input's, every time.
   for (const input of inputs) mapped.push(await mapInput(object, input, 'create', optionsFor(ctx)));
+  checkTargetCount(object, mapped.reduce((sum, { targets }) => sum + targets.length, 0));
   // Records that get targets carry an id chosen here, so targets are matched by id, not by position.
   for (const { body, targets } of mapped) if (targets.length > 0 && body.id === undefined) body.id = randomUUID();
   const bodies = mapped.map(({ body }) => body);
@@ -46,9 +48,13 @@ export async function createMany(
     try {
       await createTargets(ctx, object, links);
     } catch (error) {
-      // A note without the targets asked for is a half-done write: take the new records back.
-      await Promise.allSettled(records.map((r) => ctx.client.delete(object.plural, r.id, { soft: false })));
-      throw error;
+      // A note without the targets asked for is a half-done write: take the new records back,
+      // and say exactly what is left if that fails too. (A hard delete also removes any target.)
+      const removals = await Promise.allSettled(records.map((r) => ctx.client.delete(object.plural, r.id, { soft: false })));
+      const gone = (i: number) => removals[i].status === 'fulfilled' || (removals[i] as PromiseRejectedResult).reason instanceof NotFoundError;
+      const removed = records.filter((_, i) => gone(i)).map((r) => r.id);
+      const remaining = records.filter((_, i) => !gone(i)).map((r) => r.id);
+      throw halfAppliedError(object, error, removed, remaining);
     }
   }
   rememberRecords(ctx, object, records);
