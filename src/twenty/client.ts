@@ -1,13 +1,13 @@
 /**
  * The BFF's one door to Twenty (issue 3, "How resolvers reach Twenty"): a transport made once
  * per process holds the connection pool and what it learns about the server (page limit,
- * restore route); `clientFor(token)` binds it to one caller's key for one request.
+ * restore route, groupBy); `clientFor(token)` binds it to one caller's key for one request.
  */
 import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { Http } from './http.js';
 import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
-import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
+import type { GroupByAnswer, GroupByParams, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
 import { isUuid } from './filter-values.js';
 import type { BffError } from '../errors.js';
 
@@ -38,11 +38,19 @@ export interface TwentyTransport {
 const CURRENT_PAGE_LIMIT = 200;
 const OLDER_PAGE_LIMIT = 60;
 
+/** §7: groupBy returns at most 200 groups a call, 50 when `limit` is not given or not honoured. */
+const MAX_GROUPS = 200;
+const DEFAULT_GROUPS = 50;
+
 /** What a transport learns about its server, shared by every client it makes. */
 interface ServerFacts {
   pageLimit: number;
   pageLimitKnown: boolean;
   restoreRoute: 'unknown' | 'current' | 'older';
+  /** Whether `GET /rest/{plural}/groupBy` exists (§7: servers since late 2025). */
+  groupBy: 'unknown' | 'present' | 'absent';
+  /** Seen an answer with more groups than the default, so `limit` is honoured. */
+  groupLimitHonoured: boolean;
 }
 
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
@@ -61,7 +69,13 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     connections: Math.floor(positive('connections', options.connections, 32, 1)),
     onCall: options.onCall,
   });
-  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
+  const facts: ServerFacts = {
+    pageLimit: CURRENT_PAGE_LIMIT,
+    pageLimitKnown: false,
+    restoreRoute: 'unknown',
+    groupBy: 'unknown',
+    groupLimitHonoured: false,
+  };
   return {
     clientFor(token, hooks) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
@@ -212,24 +226,68 @@ class Client implements TwentyClient {
     return { routeMissing: true };
   }
 
-  async groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByRow[]> {
+  /**
+   * §7 grouped aggregates. Whether the server has the route is a fact learned once per server
+   * (`facts.groupBy`), from what the route answers, never from message text:
+   * - an array (2xx) proves the route;
+   * - a 404 proves its absence (a server that routes `groupBy` nowhere);
+   * - a 400 is what older servers answer (they read `groupBy` as a record id, §1), but also what a
+   *   current one answers to a filter it refuses. A request every current server can serve, the
+   *   same grouping and aggregates with no filter and one group, tells the two apart: refused
+   *   too, there is no route; served, the filter was at fault and its error is the caller's.
+   *   When the failing request had no filter it was that request already.
+   * Once the route is known absent, `{ supported: false }` comes back without a call.
+   */
+  async groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByAnswer> {
     assertObjectPlural(object);
+    if (this.facts.groupBy === 'absent') return { supported: false };
+    const asked = params.limit ?? MAX_GROUPS;
+    if (!Number.isInteger(asked) || asked < 1) throw new TypeError(`groupBy limit must be a positive integer, got ${asked}`);
+    const limit = Math.min(asked, MAX_GROUPS);
+    let answer;
+    try {
+      answer = await this.sendGroupBy(object, { ...params, limit });
+    } catch (error) {
+      if (!(error instanceof BadUserInputError) || this.facts.groupBy === 'present') throw error;
+      if (params.filter !== undefined && (await this.groupByServes(object, params))) throw error;
+      this.facts.groupBy = 'absent';
+      return { supported: false };
+    }
+    if (answer.status === 404) {
+      if (this.facts.groupBy === 'present') throw new UpstreamError(`Twenty answered 404 to a groupBy of ${object}.`);
+      this.facts.groupBy = 'absent';
+      return { supported: false };
+    }
+    const rows = readGroupBy(answer.body);
+    this.facts.groupBy = 'present';
+    // Servers that ignore `limit` stop at the default (§7); one answer past it proves they do not.
+    if (rows.length > DEFAULT_GROUPS) this.facts.groupLimitHonoured = true;
+    const mostPerCall = this.facts.groupLimitHonoured ? limit : Math.min(limit, DEFAULT_GROUPS);
+    return { supported: true, rows, complete: rows.length < mostPerCall };
+  }
+
+  private sendGroupBy(object: ObjectPlural, params: GroupByParams & { limit: number }) {
     const query = queryString({
       group_by: JSON.stringify(params.groupBy),
       aggregate: JSON.stringify(params.aggregate),
       filter: params.filter,
-      limit: params.limit === undefined ? undefined : String(params.limit),
+      limit: String(params.limit),
     });
-    let answer;
+    return this.send('GET', object, `/rest/${object}/groupBy${query}`);
+  }
+
+  /** Whether the groupBy route serves `params` without its filter (see `groupBy`). */
+  private async groupByServes(object: ObjectPlural, params: GroupByParams): Promise<boolean> {
     try {
-      answer = await this.send('GET', object, `/rest/${object}/groupBy${query}`);
+      const answer = await this.sendGroupBy(object, { groupBy: params.groupBy, aggregate: params.aggregate, limit: 1 });
+      if (answer.status === 404) return false;
+      readGroupBy(answer.body);
+      this.facts.groupBy = 'present';
+      return true;
     } catch (error) {
-      // §1: servers older than late 2025 read `groupBy` as a record id and answer 400.
-      if (error instanceof BadUserInputError && /'groupBy'/.test(error.message)) throw noGroupBy();
+      if (error instanceof BadUserInputError) return false;
       throw error;
     }
-    if (answer.status === 404) throw noGroupBy();
-    return readGroupBy(answer.body);
   }
 
   async objectMetadata(): Promise<ObjectMetadata[]> {
@@ -255,8 +313,6 @@ function checkId(id: string): void {
   // §1: Twenty answers 400 for a non-UUID id; saying so here saves a call and keeps ids out of paths.
   if (!isUuid(id)) throw new BadUserInputError(`"${String(id)}" is not a valid id (expected a UUID).`);
 }
-
-const noGroupBy = () => new UpstreamError('This Twenty server has no groupBy (it needs a version from late 2025 or newer).');
 
 const notFound = (object: ObjectPlural, id: string) => new NotFoundError(`No ${object} record with id ${id}.`, { id });
 
