@@ -9,6 +9,7 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
+import { createReports } from './reports/index.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -31,12 +32,18 @@ export function createApp(config: Config): App {
       metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
     },
   });
+  // Reports: one cache for the app (keyed by token hash inside), dropped by this token's own writes.
+  const reports = createReports({
+    cacheTtlMs: config.reportCacheTtlMs,
+    pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
+  });
+  const onWrite = (tokenKey: string, object: string) => void reports.cache.wrote(tokenKey, object);
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
+    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), { reports, onWrite }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
     plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],

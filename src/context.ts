@@ -3,6 +3,7 @@ import type { TwentyClient, UpstreamCallEvent } from './twenty/types.js';
 import type { TwentyTransport } from './twenty/client.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
+import { createReports, type Reports } from './reports/index.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -25,6 +26,26 @@ export interface RequestContext {
    */
   tokenKey: string;
   upstream: UpstreamUsage;
+  /** The app's reports: cache (keyed by `tokenKey` inside) and pipeline settings (src/reports/). */
+  reports: Reports;
+}
+
+/** What the app shares with every request context. */
+export interface AppContextOptions {
+  /** @default no report cache, default pipeline settings */
+  reports?: Reports;
+  /**
+   * Called for every write this request sends to Twenty (any non-GET attempt, answered or not:
+   * it may have happened), with the token hash and the object plural: caches drop what it read.
+   */
+  onWrite?: (tokenKey: string, object: string) => void;
+}
+
+const UNCACHED_REPORTS = createReports({ cacheTtlMs: 0, pipeline: { probabilities: {}, wonStages: [] } });
+
+/** The key of any process-level cache for this upstream and token (see `RequestContext.tokenKey`). */
+export function tokenKeyFor(upstreamUrl: string, token: string): string {
+  return createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32);
 }
 
 /** Reads `Authorization: Bearer <key>`; falls back to the configured key (single-tenant setups). */
@@ -41,17 +62,25 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
   );
 }
 
-export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
+export function createRequestContext(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  app: AppContextOptions = {},
+): RequestContext {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
+  const tokenKey = tokenKeyFor(upstreamUrl, token);
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
+    if (event.method !== 'GET') app.onWrite?.(tokenKey, event.object);
   };
   const client = transport.clientFor(token, { onCall });
   return {
     client,
     loaders: createLoaders(client),
-    tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
+    tokenKey,
     upstream,
+    reports: app.reports ?? UNCACHED_REPORTS,
   };
 }

@@ -2,6 +2,10 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TwentyRecord } from '../twenty/types.js';
 import type { CompositeValue } from '../resolvers/composite.js';
+import type { PipelineValue, PipelineStageValue } from '../reports/pipeline.js';
+import type { ForecastValue, ForecastPeriodValue } from '../reports/pipelines.js';
+import type { AggregateGroupValue, AggregateValueValue } from '../reports/groups.js';
+import type { TaskSummaryValue, TaskStatusCountValue, TaskAssigneeCountValue } from '../reports/task-summary.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -77,6 +81,34 @@ export type AddressInput = {
   addressStreet2?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * One group of records: ready for a bar chart (`labels` on one axis, `count` or a sum on the other).
+ * Groups come biggest `count` first (ties by key); when `by` holds a date, in key order instead, so
+ * periods read left to right. `first` keeps the first groups of that order.
+ */
+export type AggregateGroup = {
+  __typename?: 'AggregateGroup';
+  /** Means over the records that have a value, same shape as `sums`; money rounded to the micro. */
+  averages: Array<AggregateValue>;
+  /** Records in the group. */
+  count: Scalars['Int']['output'];
+  /** The group's value of each `by` field, in order: ids, option values, currency codes, period start days; null for no value. */
+  key: Array<Maybe<Scalars['String']['output']>>;
+  /** The same values for display: a SELECT option's label, a period as `2026-03` / `2026-Q1` / `2026-W12` / `2026`; else the key. */
+  labels: Array<Maybe<Scalars['String']['output']>>;
+  /** Sums of the object's money fields (one per currency present, ordered by code) and number fields (such as `employees`). */
+  sums: Array<AggregateValue>;
+};
+
+/** An aggregate of one field: `money` for a money field (in one currency), `number` for a number field. */
+export type AggregateValue = {
+  __typename?: 'AggregateValue';
+  /** Twenty's field name, e.g. `amount`, `annualRecurringRevenue`, `employees`. */
+  field: Scalars['String']['output'];
+  money?: Maybe<Money>;
+  number?: Maybe<Scalars['Float']['output']>;
+};
+
 export type BigIntFilter = {
   eq?: InputMaybe<Scalars['BigInt']['input']>;
   gt?: InputMaybe<Scalars['BigInt']['input']>;
@@ -118,6 +150,8 @@ export type Company = {
   notes: NoteConnection;
   opportunities: OpportunityConnection;
   people: PersonConnection;
+  /** The pipeline of this company's deals. Under a list of companies, one REST call for the whole page. */
+  pipeline: Pipeline;
   position?: Maybe<Scalars['Float']['output']>;
   /** Tasks linked to this company through task targets. */
   tasks: TaskConnection;
@@ -157,6 +191,12 @@ export type CompanyPeopleArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonOrderBy>>;
+};
+
+
+/** A company (twenty-rest.md §10). */
+export type CompanyPipelineArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
 };
 
 
@@ -204,6 +244,12 @@ export type CompanyFilter = {
   updatedAt?: InputMaybe<DateTimeFilter>;
   xLink?: InputMaybe<LinksFilter>;
 };
+
+export type CompanyGroupField =
+  | 'ACCOUNT_OWNER_ID'
+  | 'ANNUAL_RECURRING_REVENUE_CURRENCY_CODE'
+  | 'CREATED_AT'
+  | 'UPDATED_AT';
 
 export type CompanyOrderBy = {
   direction?: InputMaybe<SortDirection>;
@@ -294,6 +340,14 @@ export type CreateTaskInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** How dates are grouped, in UTC: each group's key is the first day of its period (`YYYY-MM-DD`). */
+export type DateGranularity =
+  | 'DAY'
+  | 'MONTH'
+  | 'QUARTER'
+  | 'WEEK'
+  | 'YEAR';
+
 export type DateTimeFilter = {
   eq?: InputMaybe<Scalars['DateTime']['input']>;
   gt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -330,6 +384,39 @@ export type FloatFilter = {
   lt?: InputMaybe<Scalars['Float']['input']>;
   lte?: InputMaybe<Scalars['Float']['input']>;
   neq?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type Forecast = {
+  __typename?: 'Forecast';
+  /** Every period from `from` to `to`, in order, empty ones too. */
+  periods: Array<ForecastPeriod>;
+};
+
+export type ForecastGranularity =
+  | 'DAY'
+  | 'MONTH'
+  | 'QUARTER'
+  | 'WEEK'
+  | 'YEAR';
+
+/**
+ * The deals (any stage) whose close date falls in one period, in UTC. Periods follow the calendar
+ * (weeks start on Monday); the first and last are cut at `from` and `to`.
+ */
+export type ForecastPeriod = {
+  __typename?: 'ForecastPeriod';
+  count: Scalars['Int']['output'];
+  /** Day after the period (exclusive). */
+  end: Scalars['Date']['output'];
+  /** The period's deals by stage, every stage of the workspace. */
+  stages: Array<PipelineStage>;
+  /** First day of the period (inclusive). */
+  start: Scalars['Date']['output'];
+  totals: Array<Money>;
+  /** The open deals (not in a won stage), each stage's total times its probability; add `won` for the expected total. */
+  weightedTotals: Array<Money>;
+  /** The part of `totals` in won stages (`PIPELINE_WON_STAGES`, default the last stage by position). */
+  won: Array<Money>;
 };
 
 /** A person's name (Twenty's FULL_NAME composite). */
@@ -943,6 +1030,10 @@ export type NoteFilter = {
   updatedAt?: InputMaybe<DateTimeFilter>;
 };
 
+export type NoteGroupField =
+  | 'CREATED_AT'
+  | 'UPDATED_AT';
+
 export type NoteOrderBy = {
   direction?: InputMaybe<SortDirection>;
   field: NoteOrderField;
@@ -1054,6 +1145,16 @@ export type OpportunityFilter = {
   updatedAt?: InputMaybe<DateTimeFilter>;
 };
 
+export type OpportunityGroupField =
+  | 'AMOUNT_CURRENCY_CODE'
+  | 'CLOSE_DATE'
+  | 'COMPANY_ID'
+  | 'CREATED_AT'
+  | 'OWNER_ID'
+  | 'POINT_OF_CONTACT_ID'
+  | 'STAGE'
+  | 'UPDATED_AT';
+
 export type OpportunityOrderBy = {
   direction?: InputMaybe<SortDirection>;
   field: OpportunityOrderField;
@@ -1104,6 +1205,8 @@ export type Person = {
   /** Opportunities this person is the point of contact for. */
   opportunities: OpportunityConnection;
   phones?: Maybe<Phones>;
+  /** The pipeline of the deals this person is the point of contact of. */
+  pipeline: Pipeline;
   position?: Maybe<Scalars['Float']['output']>;
   tasks: TaskConnection;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1131,6 +1234,12 @@ export type PersonOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<OpportunityOrderBy>>;
+};
+
+
+/** A person (twenty-rest.md §10). */
+export type PersonPipelineArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
 };
 
 
@@ -1176,6 +1285,11 @@ export type PersonFilter = {
   updatedAt?: InputMaybe<DateTimeFilter>;
   xLink?: InputMaybe<LinksFilter>;
 };
+
+export type PersonGroupField =
+  | 'COMPANY_ID'
+  | 'CREATED_AT'
+  | 'UPDATED_AT';
 
 export type PersonOrderBy = {
   direction?: InputMaybe<SortDirection>;
@@ -1232,6 +1346,42 @@ export type PhonesInput = {
 };
 
 /**
+ * Opportunities by stage. `count` counts every matching deal, with or without an amount; `totals`
+ * and `weightedTotals` are the sums of the stages'.
+ */
+export type Pipeline = {
+  __typename?: 'Pipeline';
+  count: Scalars['Int']['output'];
+  /** Every stage of the workspace in its order, then any other stage value the deals hold. */
+  stages: Array<PipelineStage>;
+  /** One amount per currency, ordered by currency code. */
+  totals: Array<Money>;
+  /** Each stage's total times its probability, per currency. */
+  weightedTotals: Array<Money>;
+};
+
+export type PipelineStage = {
+  __typename?: 'PipelineStage';
+  /** Per currency, the mean amount of the deals that have one, rounded to the micro. */
+  averages: Array<Money>;
+  /** Every deal in the stage, with or without an amount. */
+  count: Scalars['Int']['output'];
+  /** The workspace's label, color and position for the stage; null for a value it does not list. */
+  info?: Maybe<SelectOptionInfo>;
+  /**
+   * The query's, else `PIPELINE_STAGE_PROBABILITIES`, else from the stage's position (won stages 1,
+   * the k-th of M other stages k/(M+1)); 0 for a value the workspace does not list.
+   */
+  probability: Scalars['Float']['output'];
+  /** The stage's option value, e.g. `NEW`; `""` for deals without a stage. */
+  stage: Scalars['String']['output'];
+  /** One amount per currency, ordered by currency code. */
+  totals: Array<Money>;
+  /** `totals` times `probability`, rounded to the micro. */
+  weightedTotals: Array<Money>;
+};
+
+/**
  * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
  *
  * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
@@ -1245,13 +1395,29 @@ export type Query = {
   __typename?: 'Query';
   companies: CompanyConnection;
   company?: Maybe<Company>;
+  /** Grouped aggregates of companies (see `opportunityGroups`). */
+  companyGroups: Array<AggregateGroup>;
+  /** Deals by expected close period, from `from` (inclusive) to `to` (exclusive), in UTC. */
+  forecast: Forecast;
   note?: Maybe<Note>;
+  /** Grouped aggregates of notes (see `opportunityGroups`). */
+  noteGroups: Array<AggregateGroup>;
   notes: NoteConnection;
   opportunities: OpportunityConnection;
   opportunity?: Maybe<Opportunity>;
+  /** Grouped aggregates of any object, the generic form of the reports above. */
+  opportunityGroups: Array<AggregateGroup>;
   people: PersonConnection;
   person?: Maybe<Person>;
+  /** Grouped aggregates of people (see `opportunityGroups`). */
+  personGroups: Array<AggregateGroup>;
+  /** Every stage of the workspace, in its order (stages without deals too). */
+  pipeline: Pipeline;
   task?: Maybe<Task>;
+  /** Grouped aggregates of tasks (see `opportunityGroups`). */
+  taskGroups: Array<AggregateGroup>;
+  /** Open tasks by status and by assignee, and how many are overdue. */
+  taskSummary: TaskSummary;
   tasks: TaskConnection;
   workspaceMember?: Maybe<WorkspaceMember>;
   workspaceMembers: WorkspaceMemberConnection;
@@ -1303,8 +1469,62 @@ export type QueryCompanyArgs = {
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
  */
+export type QueryCompanyGroupsArgs = {
+  by: Array<CompanyGroupField>;
+  dateGranularity?: InputMaybe<DateGranularity>;
+  filter?: InputMaybe<CompanyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
+export type QueryForecastArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
+  from: Scalars['Date']['input'];
+  granularity?: InputMaybe<ForecastGranularity>;
+  to: Scalars['Date']['input'];
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
 export type QueryNoteArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
+export type QueryNoteGroupsArgs = {
+  by: Array<NoteGroupField>;
+  dateGranularity?: InputMaybe<DateGranularity>;
+  filter?: InputMaybe<NoteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1373,6 +1593,24 @@ export type QueryOpportunityArgs = {
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
  */
+export type QueryOpportunityGroupsArgs = {
+  by: Array<OpportunityGroupField>;
+  dateGranularity?: InputMaybe<DateGranularity>;
+  filter?: InputMaybe<OpportunityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
 export type QueryPeopleArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1408,8 +1646,75 @@ export type QueryPersonArgs = {
  * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
  * ascending; `id` ascending always breaks ties.
  */
+export type QueryPersonGroupsArgs = {
+  by: Array<PersonGroupField>;
+  dateGranularity?: InputMaybe<DateGranularity>;
+  filter?: InputMaybe<PersonFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
+export type QueryPipelineArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
+  probabilities?: InputMaybe<Array<StageProbabilityInput>>;
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
 export type QueryTaskArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
+export type QueryTaskGroupsArgs = {
+  by: Array<TaskGroupField>;
+  dateGranularity?: InputMaybe<DateGranularity>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Reads. Single lookups return null when the record does not exist (or the id is not a UUID).
+ *
+ * Lists are Relay connections. `first` (with `after`) pages forward, `last` (with `before`, or
+ * alone for the end of the list) backward; each between 0 and 1000, never both, and `after` never
+ * with `before`. Without either, a root list returns its first 60 records and a nested list
+ * (`Company.people`, …) all of them up to 1000. Cursors come from `edges.cursor` or `pageInfo`.
+ * `totalCount` counts every record matching the filter. Without `orderBy` the order is id
+ * ascending; `id` ascending always breaks ties.
+ */
+export type QueryTaskSummaryArgs = {
+  filter?: InputMaybe<TaskFilter>;
 };
 
 
@@ -1512,6 +1817,14 @@ export type SortDirection =
   | 'DESC'
   | 'DESC_NULLS_FIRST';
 
+/** A stage's probability for this query, overriding `PIPELINE_STAGE_PROBABILITIES`. */
+export type StageProbabilityInput = {
+  /** From 0 to 1. */
+  probability: Scalars['Float']['input'];
+  /** A stage of the workspace, e.g. `PROPOSAL`. */
+  stage: Scalars['String']['input'];
+};
+
 export type StringFilter = {
   contains?: InputMaybe<Scalars['String']['input']>;
   endsWith?: InputMaybe<Scalars['String']['input']>;
@@ -1557,6 +1870,16 @@ export type Task = {
   updatedBy?: Maybe<Actor>;
 };
 
+export type TaskAssigneeCount = {
+  __typename?: 'TaskAssigneeCount';
+  assignee?: Maybe<WorkspaceMember>;
+  assigneeId?: Maybe<Scalars['ID']['output']>;
+  /** Open tasks. */
+  count: Scalars['Int']['output'];
+  /** Of which overdue. */
+  overdue: Scalars['Int']['output'];
+};
+
 export type TaskConnection = {
   __typename?: 'TaskConnection';
   edges: Array<TaskEdge>;
@@ -1586,6 +1909,13 @@ export type TaskFilter = {
   updatedAt?: InputMaybe<DateTimeFilter>;
 };
 
+export type TaskGroupField =
+  | 'ASSIGNEE_ID'
+  | 'CREATED_AT'
+  | 'DUE_AT'
+  | 'STATUS'
+  | 'UPDATED_AT';
+
 export type TaskOrderBy = {
   direction?: InputMaybe<SortDirection>;
   field: TaskOrderField;
@@ -1601,6 +1931,28 @@ export type TaskOrderField =
   | 'STATUS'
   | 'TITLE'
   | 'UPDATED_AT';
+
+export type TaskStatusCount = {
+  __typename?: 'TaskStatusCount';
+  count: Scalars['Int']['output'];
+  info?: Maybe<SelectOptionInfo>;
+  status: Scalars['String']['output'];
+};
+
+/**
+ * Tasks matching the filter. Open means not in a done status: the workspace's last status by
+ * position (`DONE` in the standard set). Overdue means open with `dueAt` before now.
+ */
+export type TaskSummary = {
+  __typename?: 'TaskSummary';
+  /** Open tasks per assignee, most first; `assigneeId` null for unassigned ones. */
+  byAssignee: Array<TaskAssigneeCount>;
+  /** Every status of the workspace in its order (then other values; `""` for none), with its tasks, open or done. */
+  byStatus: Array<TaskStatusCount>;
+  count: Scalars['Int']['output'];
+  open: Scalars['Int']['output'];
+  overdue: Scalars['Int']['output'];
+};
 
 /**
  * Links a task to one record. Reads both target field names: `targetCompanyId` (current servers)
@@ -1689,6 +2041,8 @@ export type WorkspaceMember = {
   locale?: Maybe<Scalars['String']['output']>;
   name?: Maybe<FullName>;
   ownedOpportunities: OpportunityConnection;
+  /** The pipeline of the deals this member owns. */
+  pipeline: Pipeline;
   timeZone?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   userEmail?: Maybe<Scalars['String']['output']>;
@@ -1725,6 +2079,12 @@ export type WorkspaceMemberOwnedOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<OpportunityOrderBy>>;
+};
+
+
+/** A member of the workspace (twenty-rest.md §10): account owners, opportunity owners, task assignees. */
+export type WorkspaceMemberPipelineArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
 };
 
 export type WorkspaceMemberConnection = {
@@ -1848,6 +2208,8 @@ export type ResolversTypes = ResolversObject<{
   Address: ResolverTypeWrapper<CompositeValue>;
   AddressFilter: AddressFilter;
   AddressInput: AddressInput;
+  AggregateGroup: ResolverTypeWrapper<AggregateGroupValue>;
+  AggregateValue: ResolverTypeWrapper<AggregateValueValue>;
   BigInt: ResolverTypeWrapper<Scalars['BigInt']['output']>;
   BigIntFilter: BigIntFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1856,6 +2218,7 @@ export type ResolversTypes = ResolversObject<{
   CompanyConnection: ResolverTypeWrapper<Omit<CompanyConnection, 'edges'> & { edges: Array<ResolversTypes['CompanyEdge']> }>;
   CompanyEdge: ResolverTypeWrapper<Omit<CompanyEdge, 'node'> & { node: ResolversTypes['Company'] }>;
   CompanyFilter: CompanyFilter;
+  CompanyGroupField: CompanyGroupField;
   CompanyOrderBy: CompanyOrderBy;
   CompanyOrderField: CompanyOrderField;
   CreateCompanyInput: CreateCompanyInput;
@@ -1864,6 +2227,7 @@ export type ResolversTypes = ResolversObject<{
   CreatePersonInput: CreatePersonInput;
   CreateTaskInput: CreateTaskInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateGranularity: DateGranularity;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeFilter: DateTimeFilter;
   Emails: ResolverTypeWrapper<CompositeValue>;
@@ -1871,6 +2235,9 @@ export type ResolversTypes = ResolversObject<{
   EmailsInput: EmailsInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatFilter: FloatFilter;
+  Forecast: ResolverTypeWrapper<ForecastValue>;
+  ForecastGranularity: ForecastGranularity;
+  ForecastPeriod: ResolverTypeWrapper<ForecastPeriodValue>;
   FullName: ResolverTypeWrapper<CompositeValue>;
   FullNameFilter: FullNameFilter;
   FullNameInput: FullNameInput;
@@ -1892,6 +2259,7 @@ export type ResolversTypes = ResolversObject<{
   NoteConnection: ResolverTypeWrapper<Omit<NoteConnection, 'edges'> & { edges: Array<ResolversTypes['NoteEdge']> }>;
   NoteEdge: ResolverTypeWrapper<Omit<NoteEdge, 'node'> & { node: ResolversTypes['Note'] }>;
   NoteFilter: NoteFilter;
+  NoteGroupField: NoteGroupField;
   NoteOrderBy: NoteOrderBy;
   NoteOrderField: NoteOrderField;
   NoteTarget: ResolverTypeWrapper<TwentyRecord>;
@@ -1899,6 +2267,7 @@ export type ResolversTypes = ResolversObject<{
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: OpportunityFilter;
+  OpportunityGroupField: OpportunityGroupField;
   OpportunityOrderBy: OpportunityOrderBy;
   OpportunityOrderField: OpportunityOrderField;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1906,6 +2275,7 @@ export type ResolversTypes = ResolversObject<{
   PersonConnection: ResolverTypeWrapper<Omit<PersonConnection, 'edges'> & { edges: Array<ResolversTypes['PersonEdge']> }>;
   PersonEdge: ResolverTypeWrapper<Omit<PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
   PersonFilter: PersonFilter;
+  PersonGroupField: PersonGroupField;
   PersonOrderBy: PersonOrderBy;
   PersonOrderField: PersonOrderField;
   Phone: ResolverTypeWrapper<CompositeValue>;
@@ -1913,6 +2283,8 @@ export type ResolversTypes = ResolversObject<{
   Phones: ResolverTypeWrapper<CompositeValue>;
   PhonesFilter: PhonesFilter;
   PhonesInput: PhonesInput;
+  Pipeline: ResolverTypeWrapper<PipelineValue>;
+  PipelineStage: ResolverTypeWrapper<PipelineStageValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RichText: ResolverTypeWrapper<CompositeValue>;
   RichTextFilter: RichTextFilter;
@@ -1920,15 +2292,20 @@ export type ResolversTypes = ResolversObject<{
   SelectFilter: SelectFilter;
   SelectOptionInfo: ResolverTypeWrapper<SelectOptionInfo>;
   SortDirection: SortDirection;
+  StageProbabilityInput: StageProbabilityInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
   TargetInput: TargetInput;
   Task: ResolverTypeWrapper<TwentyRecord>;
+  TaskAssigneeCount: ResolverTypeWrapper<TaskAssigneeCountValue>;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: TaskFilter;
+  TaskGroupField: TaskGroupField;
   TaskOrderBy: TaskOrderBy;
   TaskOrderField: TaskOrderField;
+  TaskStatusCount: ResolverTypeWrapper<TaskStatusCountValue>;
+  TaskSummary: ResolverTypeWrapper<TaskSummaryValue>;
   TaskTarget: ResolverTypeWrapper<TwentyRecord>;
   UpdateCompanyInput: UpdateCompanyInput;
   UpdateNoteInput: UpdateNoteInput;
@@ -1950,6 +2327,8 @@ export type ResolversParentTypes = ResolversObject<{
   Address: CompositeValue;
   AddressFilter: AddressFilter;
   AddressInput: AddressInput;
+  AggregateGroup: AggregateGroupValue;
+  AggregateValue: AggregateValueValue;
   BigInt: Scalars['BigInt']['output'];
   BigIntFilter: BigIntFilter;
   Boolean: Scalars['Boolean']['output'];
@@ -1972,6 +2351,8 @@ export type ResolversParentTypes = ResolversObject<{
   EmailsInput: EmailsInput;
   Float: Scalars['Float']['output'];
   FloatFilter: FloatFilter;
+  Forecast: ForecastValue;
+  ForecastPeriod: ForecastPeriodValue;
   FullName: CompositeValue;
   FullNameFilter: FullNameFilter;
   FullNameInput: FullNameInput;
@@ -2011,20 +2392,26 @@ export type ResolversParentTypes = ResolversObject<{
   Phones: CompositeValue;
   PhonesFilter: PhonesFilter;
   PhonesInput: PhonesInput;
+  Pipeline: PipelineValue;
+  PipelineStage: PipelineStageValue;
   Query: Record<PropertyKey, never>;
   RichText: CompositeValue;
   RichTextFilter: RichTextFilter;
   RichTextInput: RichTextInput;
   SelectFilter: SelectFilter;
   SelectOptionInfo: SelectOptionInfo;
+  StageProbabilityInput: StageProbabilityInput;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
   TargetInput: TargetInput;
   Task: TwentyRecord;
+  TaskAssigneeCount: TaskAssigneeCountValue;
   TaskConnection: Omit<TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskOrderBy: TaskOrderBy;
+  TaskStatusCount: TaskStatusCountValue;
+  TaskSummary: TaskSummaryValue;
   TaskTarget: TwentyRecord;
   UpdateCompanyInput: UpdateCompanyInput;
   UpdateNoteInput: UpdateNoteInput;
@@ -2055,6 +2442,20 @@ export type AddressResolvers<ContextType = RequestContext, ParentType extends Re
   addressStreet2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type AggregateGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AggregateGroup'] = ResolversParentTypes['AggregateGroup']> = ResolversObject<{
+  averages?: Resolver<Array<ResolversTypes['AggregateValue']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  labels?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  sums?: Resolver<Array<ResolversTypes['AggregateValue']>, ParentType, ContextType>;
+}>;
+
+export type AggregateValueResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AggregateValue'] = ResolversParentTypes['AggregateValue']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  money?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export interface BigIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['BigInt'], any> {
   name: 'BigInt';
 }
@@ -2077,6 +2478,7 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<CompanyNotesArgs>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<CompanyOpportunitiesArgs>>;
   people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<CompanyPeopleArgs>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<CompanyPipelineArgs>>;
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<CompanyTasksArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2106,6 +2508,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type EmailsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Emails'] = ResolversParentTypes['Emails']> = ResolversObject<{
   additionalEmails?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   primaryEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ForecastResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Forecast'] = ResolversParentTypes['Forecast']> = ResolversObject<{
+  periods?: Resolver<Array<ResolversTypes['ForecastPeriod']>, ParentType, ContextType>;
+}>;
+
+export type ForecastPeriodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ForecastPeriod'] = ResolversParentTypes['ForecastPeriod']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  stages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  won?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type FullNameResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FullName'] = ResolversParentTypes['FullName']> = ResolversObject<{
@@ -2263,6 +2679,7 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<PersonNotesArgs>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<PersonOpportunitiesArgs>>;
   phones?: Resolver<Maybe<ResolversTypes['Phones']>, ParentType, ContextType>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<PersonPipelineArgs>>;
   position?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<PersonTasksArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2294,16 +2711,41 @@ export type PhonesResolvers<ContextType = RequestContext, ParentType extends Res
   primaryPhoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type PipelineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pipeline'] = ResolversParentTypes['Pipeline']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
+export type PipelineStageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = ResolversObject<{
+  averages?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  info?: Resolver<Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, Partial<QueryCompaniesArgs>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
+  companyGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<QueryCompanyGroupsArgs, 'by'>>;
+  forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, RequireFields<QueryForecastArgs, 'from' | 'granularity' | 'to'>>;
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'id'>>;
+  noteGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<QueryNoteGroupsArgs, 'by'>>;
   notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<QueryNotesArgs>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
+  opportunityGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<QueryOpportunityGroupsArgs, 'by'>>;
   people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, Partial<QueryPeopleArgs>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
+  personGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<QueryPersonGroupsArgs, 'by'>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<QueryPipelineArgs>>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
+  taskGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<QueryTaskGroupsArgs, 'by'>>;
+  taskSummary?: Resolver<ResolversTypes['TaskSummary'], ParentType, ContextType, Partial<QueryTaskSummaryArgs>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<QueryTasksArgs>>;
   workspaceMember?: Resolver<Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType, RequireFields<QueryWorkspaceMemberArgs, 'id'>>;
   workspaceMembers?: Resolver<ResolversTypes['WorkspaceMemberConnection'], ParentType, ContextType, Partial<QueryWorkspaceMembersArgs>>;
@@ -2340,6 +2782,13 @@ export type TaskResolvers<ContextType = RequestContext, ParentType extends Resol
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type TaskAssigneeCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskAssigneeCount'] = ResolversParentTypes['TaskAssigneeCount']> = ResolversObject<{
+  assignee?: Resolver<Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
+  assigneeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type TaskConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['TaskEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2349,6 +2798,20 @@ export type TaskConnectionResolvers<ContextType = RequestContext, ParentType ext
 export type TaskEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskEdge'] = ResolversParentTypes['TaskEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+}>;
+
+export type TaskStatusCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskStatusCount'] = ResolversParentTypes['TaskStatusCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  info?: Resolver<Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TaskSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskSummary'] = ResolversParentTypes['TaskSummary']> = ResolversObject<{
+  byAssignee?: Resolver<Array<ResolversTypes['TaskAssigneeCount']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['TaskStatusCount']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TaskTargetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskTarget'] = ResolversParentTypes['TaskTarget']> = ResolversObject<{
@@ -2373,6 +2836,7 @@ export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType ex
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
   ownedOpportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<WorkspaceMemberOwnedOpportunitiesArgs>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<WorkspaceMemberPipelineArgs>>;
   timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2392,6 +2856,8 @@ export type WorkspaceMemberEdgeResolvers<ContextType = RequestContext, ParentTyp
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
+  AggregateGroup?: AggregateGroupResolvers<ContextType>;
+  AggregateValue?: AggregateValueResolvers<ContextType>;
   BigInt?: GraphQLScalarType;
   Company?: CompanyResolvers<ContextType>;
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;
@@ -2399,6 +2865,8 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Emails?: EmailsResolvers<ContextType>;
+  Forecast?: ForecastResolvers<ContextType>;
+  ForecastPeriod?: ForecastPeriodResolvers<ContextType>;
   FullName?: FullNameResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Link?: LinkResolvers<ContextType>;
@@ -2418,12 +2886,17 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   PersonEdge?: PersonEdgeResolvers<ContextType>;
   Phone?: PhoneResolvers<ContextType>;
   Phones?: PhonesResolvers<ContextType>;
+  Pipeline?: PipelineResolvers<ContextType>;
+  PipelineStage?: PipelineStageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RichText?: RichTextResolvers<ContextType>;
   SelectOptionInfo?: SelectOptionInfoResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
+  TaskAssigneeCount?: TaskAssigneeCountResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
+  TaskStatusCount?: TaskStatusCountResolvers<ContextType>;
+  TaskSummary?: TaskSummaryResolvers<ContextType>;
   TaskTarget?: TaskTargetResolvers<ContextType>;
   WorkspaceMember?: WorkspaceMemberResolvers<ContextType>;
   WorkspaceMemberConnection?: WorkspaceMemberConnectionResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
+import { createReportGroupLoaders } from './report-groups.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 export type { ByIdLoader } from './by-id.js';
@@ -20,7 +21,8 @@ export type { ByIdLoader } from './by-id.js';
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
- * `invalidate(object)` drops every relation and filtered loader of an object after a write.
+ * - `reportGroups(reportKey, batch)`: a report per parent id (report-groups.ts).
+ * `invalidate(object)` drops every relation, filtered and report loader of an object after a write.
  * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
  * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
  */
@@ -30,6 +32,7 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
   const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
+  const reports = createReportGroupLoaders();
 
   /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
   async function listing(object: ObjectPlural, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
@@ -123,7 +126,8 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     for (const map of [fkLoaders, queryLoaders] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
     }
+    reports.invalidate(object);
   }
 
-  return { byId, byForeignKey, matchingIds, prime, invalidate };
+  return { byId, byForeignKey, matchingIds, prime, invalidate, reportGroups: reports.reportGroups };
 }
