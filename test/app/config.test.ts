@@ -14,6 +14,10 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 3,
       debugUpstream: false,
       graphiql: true,
+      pipelineStageProbabilities: {},
+      pipelineWonStages: [],
+      reportCacheTtlMs: 30_000,
+      responseCacheTtlMs: 0,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,6 +36,10 @@ describe('parseConfig', () => {
       UPSTREAM_MAX_RETRIES: '0',
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
+      PIPELINE_STAGE_PROBABILITIES: 'NEW=0.1, SCREENING=.25,CUSTOMER=1',
+      PIPELINE_WON_STAGES: 'CUSTOMER, WON',
+      REPORT_CACHE_TTL_MS: '0',
+      RESPONSE_CACHE_TTL_MS: '5000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +51,10 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 0,
       debugUpstream: true,
       graphiql: false,
+      pipelineStageProbabilities: { NEW: 0.1, SCREENING: 0.25, CUSTOMER: 1 },
+      pipelineWonStages: ['CUSTOMER', 'WON'],
+      reportCacheTtlMs: 0,
+      responseCacheTtlMs: 5000,
     });
   });
 
@@ -53,6 +65,12 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
+    ['PIPELINE_STAGE_PROBABILITIES', 'NEW=1.5', /PIPELINE_STAGE_PROBABILITIES must list STAGE=probability pairs from 0 to 1/],
+    ['PIPELINE_STAGE_PROBABILITIES', 'NEW', /PIPELINE_STAGE_PROBABILITIES/],
+    ['PIPELINE_STAGE_PROBABILITIES', 'NEW=0.1,NEW=0.2', /each stage once/],
+    ['PIPELINE_WON_STAGES', 'CUSTOMER,,WON', /PIPELINE_WON_STAGES must be comma-separated stage names/],
+    ['REPORT_CACHE_TTL_MS', '-1', /REPORT_CACHE_TTL_MS must be an integer/],
+    ['RESPONSE_CACHE_TTL_MS', 'soon', /RESPONSE_CACHE_TTL_MS must be an integer/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
