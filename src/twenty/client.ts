@@ -49,8 +49,8 @@ interface ServerFacts {
   restoreRoute: 'unknown' | 'current' | 'older';
   /** Whether `GET /rest/{plural}/groupBy` exists (§7: servers since late 2025). */
   groupBy: 'unknown' | 'present' | 'absent';
-  /** Seen an answer with more groups than the default, so `limit` is honoured. */
-  groupLimitHonoured: boolean;
+  /** Whether groupBy honours `limit` (§7: the first versions always stop at 50 groups). */
+  groupLimit: 'unknown' | 'honoured' | 'ignored';
 }
 
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
@@ -74,7 +74,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     pageLimitKnown: false,
     restoreRoute: 'unknown',
     groupBy: 'unknown',
-    groupLimitHonoured: false,
+    groupLimit: 'unknown',
   };
   return {
     clientFor(token, hooks) {
@@ -260,10 +260,22 @@ class Client implements TwentyClient {
     }
     const rows = readGroupBy(answer.body);
     this.facts.groupBy = 'present';
-    // Servers that ignore `limit` stop at the default (§7); one answer past it proves they do not.
-    if (rows.length > DEFAULT_GROUPS) this.facts.groupLimitHonoured = true;
-    const mostPerCall = this.facts.groupLimitHonoured ? limit : Math.min(limit, DEFAULT_GROUPS);
+    if (this.facts.groupLimit === 'unknown' && limit > DEFAULT_GROUPS) await this.learnGroupLimit(object, params, rows.length);
+    const mostPerCall = this.facts.groupLimit === 'ignored' ? Math.min(limit, DEFAULT_GROUPS) : limit;
     return { supported: true, rows, complete: rows.length < mostPerCall };
+  }
+
+  /**
+   * The first groupBy versions ignore `limit` and stop at the default of 50 groups (§7). An answer
+   * past 50 proves `limit` honoured; one of exactly 50 is ambiguous, and the same request for one
+   * group settles it: one group comes back only from a server that honours `limit`. Until then,
+   * and on a server that ignores it, an answer of 50 groups counts as possibly cut off.
+   */
+  private async learnGroupLimit(object: ObjectPlural, params: GroupByParams, groups: number): Promise<void> {
+    if (groups > DEFAULT_GROUPS) this.facts.groupLimit = 'honoured';
+    if (groups !== DEFAULT_GROUPS) return;
+    const answer = await this.sendGroupBy(object, { ...params, limit: 1 });
+    if (answer.status !== 404) this.facts.groupLimit = readGroupBy(answer.body).length <= 1 ? 'honoured' : 'ignored';
   }
 
   private sendGroupBy(object: ObjectPlural, params: GroupByParams & { limit: number }) {

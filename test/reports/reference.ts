@@ -115,17 +115,24 @@ export function bucket(iso: string, granularity: 'DAY' | 'WEEK' | 'MONTH' | 'QUA
   return day.toISOString().slice(0, 10);
 }
 
-/** The forecast for MONTH periods from `from` to `to` (both the first day of a month). */
-export function refForecastByMonth(deals: Rec[], setup: StageSetup, from: string, to: string) {
+function nextStart(start: string, granularity: 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR'): string {
+  const t = new Date(`${start}T00:00:00Z`);
+  if (granularity === 'DAY') t.setUTCDate(t.getUTCDate() + 1);
+  else if (granularity === 'WEEK') t.setUTCDate(t.getUTCDate() + 7);
+  else if (granularity === 'MONTH') t.setUTCMonth(t.getUTCMonth() + 1);
+  else if (granularity === 'QUARTER') t.setUTCMonth(t.getUTCMonth() + 3);
+  else t.setUTCFullYear(t.getUTCFullYear() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The forecast from `from` to `to` (days), periods cut at both ends. */
+export function refForecast(deals: Rec[], setup: StageSetup, from: string, to: string, granularity: 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR' = 'MONTH') {
   const periods = [];
-  for (let start = from; start < to; ) {
-    const next = new Date(`${start}T00:00:00Z`);
-    next.setUTCMonth(next.getUTCMonth() + 1);
-    const end = next.toISOString().slice(0, 10);
-    const inPeriod = deals.filter((d) => d.closeDate && bucket(d.closeDate, 'MONTH') === start);
+  for (let start = bucket(`${from}T00:00:00Z`, granularity); start < to; start = nextStart(start, granularity)) {
+    const end = nextStart(start, granularity);
+    const inPeriod = deals.filter((d) => d.closeDate && d.closeDate >= `${from}T00:00:00.000Z` && d.closeDate < `${to}T00:00:00.000Z` && bucket(d.closeDate, granularity) === start);
     const { count, totals, weightedTotals, won, stages } = refPipeline(inPeriod, setup, (stage) => !setup.won.includes(stage));
-    periods.push({ start, end, count, totals, weightedTotals, won, stages });
-    start = end;
+    periods.push({ start: start < from ? from : start, end: end > to ? to : end, count, totals, weightedTotals, won, stages });
   }
   return { periods };
 }
