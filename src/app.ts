@@ -10,6 +10,7 @@ import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
 import { createReports } from './reports/index.js';
+import { createResponseCache } from './plugins/use-response-cache.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -37,16 +38,25 @@ export function createApp(config: Config): App {
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
   });
-  const onWrite = (tokenKey: string, object: string) => void reports.cache.wrote(tokenKey, object);
+  const schema = createSchema();
+  // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
+  const responseCache =
+    config.responseCacheTtlMs > 0
+      ? createResponseCache({ ttlMs: config.responseCacheTtlMs, schema, upstreamUrl: baseUrl, fallbackKey: config.twentyApiKey })
+      : undefined;
+  const onWrite = (tokenKey: string, object: string) => {
+    void reports.cache.wrote(tokenKey, object);
+    responseCache?.wrote(tokenKey, object);
+  };
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
-    schema: createSchema(),
+    schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
     context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), { reports, onWrite }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
-    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
+    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : []), ...(responseCache ? [responseCache.plugin] : [])],
   });
   return {
     yoga,

@@ -72,3 +72,16 @@ export const REPORT_OBJECTS = {
   tasks: reportObject(taskSpec),
   notes: reportObject(noteSpec),
 } as const;
+
+const REPORT_OBJECT_BY_SINGULAR = new Map<string, ReportObject>(Object.values(REPORT_OBJECTS).map((o) => [o.singular, o]));
+
+/**
+ * The object a report field reads (for caches of whole responses): `pipeline` and `forecast`
+ * read opportunities, `<singular>Groups` that object, `taskSummary` tasks; undefined otherwise.
+ */
+export function objectReadByReport(field: string): ObjectPlural | undefined {
+  if (field === 'pipeline' || field === 'forecast') return 'opportunities';
+  if (field === 'taskSummary') return 'tasks';
+  const groups = /^(\w+)Groups$/.exec(field);
+  return groups ? REPORT_OBJECT_BY_SINGULAR.get(groups[1])?.plural : undefined;
+}

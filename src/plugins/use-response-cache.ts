@@ -1,0 +1,114 @@
+/**
+ * Whole responses cached per API key for `RESPONSE_CACHE_TTL_MS` (graphql-yoga's response cache),
+ * dropped when the same key writes, through the BFF, to an object they were read from.
+ *
+ * - The session is the hash of the upstream URL and the caller's key (`tokenKeyFor`, as every
+ *   process-wide cache here): a response is never served to another key. A request without a
+ *   usable key is never cached (a null session would mean one cache shared by everyone).
+ * - The plugin indexes a response by the entities in it (`Company:<id>`), which misses what a
+ *   response read without holding an entity: `companies { totalCount }`, a `pipeline`. So each
+ *   response is also tagged with the Twenty objects its operation reads, from the document and the
+ *   schema (a field of type `Company` or `CompanyConnection` reads companies, a report field its
+ *   object), scoped to its session; a write drops the tag of its key and object.
+ */
+import { getNamedType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { createInMemoryCache, useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { tokenFrom, tokenKeyFor } from '../context.js';
+import { objectReadByReport } from '../reports/objects.js';
+import { SINGULAR } from '../twenty/names.js';
+
+export interface ResponseCacheOptions {
+  ttlMs: number;
+  schema: GraphQLSchema;
+  upstreamUrl: string;
+  fallbackKey?: string;
+}
+
+export interface ResponseCache {
+  plugin: Plugin;
+  /** After a write through the key hashed as `tokenKey` to `object`: drops the responses that read it. */
+  wrote(tokenKey: string, object: string): void;
+}
+
+const tag = (session: string, object: string) => `twenty:${session}:${object}`;
+
+/** GraphQL type → the object it holds: `Company`, `CompanyConnection`, `CompanyEdge` → companies. */
+const OBJECT_OF_TYPE = new Map<string, string>(
+  Object.entries(SINGULAR).flatMap(([plural, singular]) => {
+    const type = singular.charAt(0).toUpperCase() + singular.slice(1);
+    return [type, `${type}Connection`, `${type}Edge`].map((name) => [name, plural] as [string, string]);
+  }),
+);
+
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const store = createInMemoryCache({ max: 10_000 });
+  // What each cached response's operation reads, recorded when its key is built, read back on `set`.
+  const readsOfKey = new LRUCache<string, { session: string; objects: string[] }>({ max: 20_000 });
+  const readsOfDocument = new LRUCache<string, string[]>({ max: 1_000 });
+
+  const objectsRead = (document: string): string[] => {
+    let objects = readsOfDocument.get(document);
+    if (!objects) {
+      const found = new Set<string>();
+      const typeInfo = new TypeInfo(options.schema);
+      try {
+        visit(
+          parse(document),
+          visitWithTypeInfo(typeInfo, {
+            Field(node) {
+              const type = typeInfo.getType();
+              const object = (type && OBJECT_OF_TYPE.get(getNamedType(type).name)) ?? objectReadByReport(node.name.value);
+              if (object) found.add(object);
+            },
+          }),
+        );
+      } catch {
+        // A document that does not parse fails before execution and is never cached.
+      }
+      readsOfDocument.set(document, (objects = [...found]));
+    }
+    return objects;
+  };
+
+  const session = (request: Request): string | null => {
+    try {
+      return tokenKeyFor(options.upstreamUrl, tokenFrom(request, options.fallbackKey));
+    } catch {
+      return null;
+    }
+  };
+
+  const cache: Cache = {
+    get: (key) => store.get(key),
+    set(key, result, entities, ttl) {
+      const reads = readsOfKey.get(key);
+      const tags = reads ? reads.objects.map((object) => ({ typename: tag(reads.session, object) })) : [];
+      return store.set(key, result, [...entities, ...tags], ttl);
+    },
+    invalidate: (entities) => store.invalidate(entities),
+  };
+
+  const plugin = useResponseCache({
+    ttl: options.ttlMs,
+    cache,
+    session,
+    enabled: (request) => session(request) !== null,
+    buildResponseCacheKey(params) {
+      // Variables in another key order only make another key: a miss, never a wrong hit.
+      const parts = [params.documentString, params.operationName ?? '', JSON.stringify(params.variableValues ?? {}), params.sessionId ?? ''];
+      const key = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+      if (params.sessionId) readsOfKey.set(key, { session: params.sessionId, objects: objectsRead(params.documentString) });
+      return key;
+    },
+  });
+
+  return {
+    plugin,
+    wrote(tokenKey, object) {
+      void store.invalidate([{ typename: tag(tokenKey, object) }]);
+    },
+  };
+}
