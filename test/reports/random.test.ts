@@ -119,10 +119,10 @@ describe('reports on random data', () => {
           if (expected.pipeline.totals.some((m) => BigInt(m.amountMicros) > BigInt(2 ** 53))) pastTwoTo53 += 1;
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
     // The property really compared something, including sums past 2^53.
-    expect(checked).toBe(40);
+    expect(checked).toBe(30);
     expect(pastTwoTo53).toBeGreaterThan(0);
   });
 
