@@ -38,18 +38,17 @@ export function createApp(config: Config): App {
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
   });
-  const schema = createSchema();
   // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
   const responseCache =
     config.responseCacheTtlMs > 0
-      ? createResponseCache({ ttlMs: config.responseCacheTtlMs, schema, upstreamUrl: baseUrl, fallbackKey: config.twentyApiKey })
+      ? createResponseCache({ ttlMs: config.responseCacheTtlMs, upstreamUrl: baseUrl, fallbackKey: config.twentyApiKey })
       : undefined;
   const onWrite = (tokenKey: string, object: string) => {
     void reports.cache.wrote(tokenKey, object);
     responseCache?.wrote(tokenKey, object);
   };
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
-    schema,
+    schema: createSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,

@@ -26,10 +26,6 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** Retries of a failed upstream GET (`UPSTREAM_MAX_RETRIES`, default 3). */
   upstreamMaxRetries: number;
-  /** Add `extensions.upstream { calls, ms }` to every response (`DEBUG_UPSTREAM`, default false). */
-  debugUpstream: boolean;
-  /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
-  graphiql: boolean;
   /**
    * Probability per opportunity stage for weighted pipeline totals (`PIPELINE_STAGE_PROBABILITIES`,
    * e.g. `NEW=0.1,SCREENING=0.2,MEETING=0.4,PROPOSAL=0.6,CUSTOMER=1`; each from 0 to 1). Stages
@@ -42,6 +38,10 @@ export interface Config {
   reportCacheTtlMs: number;
   /** How long whole responses stay cached per token, in ms (`RESPONSE_CACHE_TTL_MS`, default 0: off). */
   responseCacheTtlMs: number;
+  /** Add `extensions.upstream { calls, ms }` to every response (`DEBUG_UPSTREAM`, default false). */
+  debugUpstream: boolean;
+  /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
+  graphiql: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,12 +64,12 @@ export function parseConfig(env: Env): Readonly<Config> {
     },
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
-    debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
-    graphiql: onOff(env, 'GRAPHIQL', true),
     pipelineStageProbabilities: probabilities(env, 'PIPELINE_STAGE_PROBABILITIES'),
     pipelineWonStages: Object.freeze(names(env, 'PIPELINE_WON_STAGES')),
     reportCacheTtlMs: integer(env, 'REPORT_CACHE_TTL_MS', 30_000, 0, 86_400_000),
     responseCacheTtlMs: integer(env, 'RESPONSE_CACHE_TTL_MS', 0, 0, 86_400_000),
+    debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
+    graphiql: onOff(env, 'GRAPHIQL', true),
   };
   return Object.freeze(config);
 }

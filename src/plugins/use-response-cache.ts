@@ -22,7 +22,6 @@ import { SINGULAR } from '../twenty/names.js';
 
 export interface ResponseCacheOptions {
   ttlMs: number;
-  schema: GraphQLSchema;
   upstreamUrl: string;
   fallbackKey?: string;
 }
@@ -48,20 +47,28 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   // What each cached response's operation reads, recorded when its key is built, read back on `set`.
   const readsOfKey = new LRUCache<string, { session: string; objects: string[] }>({ max: 20_000 });
   const readsOfDocument = new LRUCache<string, string[]>({ max: 1_000 });
+  let schema: GraphQLSchema | undefined;
 
   const objectsRead = (document: string): string[] => {
     let objects = readsOfDocument.get(document);
-    if (!objects) {
+    if (!objects && schema) {
       const found = new Set<string>();
-      const typeInfo = new TypeInfo(options.schema);
+      const typeInfo = new TypeInfo(schema);
       try {
         visit(
           parse(document),
           visitWithTypeInfo(typeInfo, {
             Field(node) {
+              // The field's own type (`companies: CompanyConnection`), the type it is on (fields of
+              // `... on Company` under a union such as federation's `_entities`), or a report.
               const type = typeInfo.getType();
-              const object = (type && OBJECT_OF_TYPE.get(getNamedType(type).name)) ?? objectReadByReport(node.name.value);
-              if (object) found.add(object);
+              const parent = typeInfo.getParentType();
+              for (const name of [type && getNamedType(type).name, parent?.name]) {
+                const object = name ? OBJECT_OF_TYPE.get(name) : undefined;
+                if (object) found.add(object);
+              }
+              const report = objectReadByReport(node.name.value);
+              if (report) found.add(report);
             },
           }),
         );
@@ -70,7 +77,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       }
       readsOfDocument.set(document, (objects = [...found]));
     }
-    return objects;
+    return objects ?? [];
   };
 
   const session = (request: Request): string | null => {
@@ -91,7 +98,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     invalidate: (entities) => store.invalidate(entities),
   };
 
-  const plugin = useResponseCache({
+  const responseCache = useResponseCache({
     ttl: options.ttlMs,
     cache,
     session,
@@ -104,6 +111,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return key;
     },
   });
+
+  // The schema is the server's, whichever it builds (federation or not): read it as it is set.
+  const plugin: Plugin = {
+    onSchemaChange({ schema: current }) {
+      schema = current;
+    },
+    onPluginInit({ addPlugin }) {
+      addPlugin(responseCache);
+    },
+  };
 
   return {
     plugin,

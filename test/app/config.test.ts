@@ -12,12 +12,12 @@ describe('parseConfig', () => {
       emulator: { port: 3001, dbFile: '.data/emulator.sqlite', companies: 200, rateLimit: true },
       upstreamTimeoutMs: 10_000,
       upstreamMaxRetries: 3,
-      debugUpstream: false,
-      graphiql: true,
       pipelineStageProbabilities: {},
       pipelineWonStages: [],
       reportCacheTtlMs: 30_000,
       responseCacheTtlMs: 0,
+      debugUpstream: false,
+      graphiql: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -34,12 +34,12 @@ describe('parseConfig', () => {
       EMULATOR_RATE_LIMIT: 'off',
       UPSTREAM_TIMEOUT_MS: '500',
       UPSTREAM_MAX_RETRIES: '0',
-      DEBUG_UPSTREAM: 'true',
-      GRAPHIQL: 'false',
       PIPELINE_STAGE_PROBABILITIES: 'NEW=0.1, SCREENING=.25,CUSTOMER=1',
       PIPELINE_WON_STAGES: 'CUSTOMER, WON',
       REPORT_CACHE_TTL_MS: '0',
       RESPONSE_CACHE_TTL_MS: '5000',
+      DEBUG_UPSTREAM: 'true',
+      GRAPHIQL: 'false',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -49,12 +49,12 @@ describe('parseConfig', () => {
       emulator: { port: 0, dbFile: ':memory:', companies: 10, rateLimit: false },
       upstreamTimeoutMs: 500,
       upstreamMaxRetries: 0,
-      debugUpstream: true,
-      graphiql: false,
       pipelineStageProbabilities: { NEW: 0.1, SCREENING: 0.25, CUSTOMER: 1 },
       pipelineWonStages: ['CUSTOMER', 'WON'],
       reportCacheTtlMs: 0,
       responseCacheTtlMs: 5000,
+      debugUpstream: true,
+      graphiql: false,
     });
   });
 
@@ -62,15 +62,15 @@ describe('parseConfig', () => {
     ['PORT', 'abc', /PORT must be an integer/],
     ['PORT', '70000', /PORT must be an integer from 0 to 65535/],
     ['UPSTREAM_TIMEOUT_MS', '-5', /UPSTREAM_TIMEOUT_MS/],
-    ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
-    ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
-    ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
     ['PIPELINE_STAGE_PROBABILITIES', 'NEW=1.5', /PIPELINE_STAGE_PROBABILITIES must list STAGE=probability pairs from 0 to 1/],
     ['PIPELINE_STAGE_PROBABILITIES', 'NEW', /PIPELINE_STAGE_PROBABILITIES/],
     ['PIPELINE_STAGE_PROBABILITIES', 'NEW=0.1,NEW=0.2', /each stage once/],
     ['PIPELINE_WON_STAGES', 'CUSTOMER,,WON', /PIPELINE_WON_STAGES must be comma-separated stage names/],
     ['REPORT_CACHE_TTL_MS', '-1', /REPORT_CACHE_TTL_MS must be an integer/],
     ['RESPONSE_CACHE_TTL_MS', 'soon', /RESPONSE_CACHE_TTL_MS must be an integer/],
+    ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
+    ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
+    ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
