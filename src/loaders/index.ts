@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
+import { createReportGroupLoaders } from './report-groups.js';
 import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
-import { createReportGroupLoaders } from './report-groups.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 export type { ByIdLoader } from './by-id.js';
@@ -21,7 +21,7 @@ export type { ByIdLoader } from './by-id.js';
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
- * - `reportGroups(reportKey, batch)`: a report per parent id (report-groups.ts).
+ * Reports under a list of parents batch through `reportGroups(reportKey, batch)` (report-groups.ts).
  * `invalidate(object)` drops every relation, filtered and report loader of an object after a write.
  * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
  * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
