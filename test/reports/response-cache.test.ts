@@ -73,6 +73,19 @@ describe('the response cache', () => {
     expect((await measured(COMPANIES)).calls).toEqual(['GET /rest/companies']);
   });
 
+  it('reports a hit as costing no REST call under DEBUG_UPSTREAM', async () => {
+    const debug = await startStack({ emulator: { companies: 3 }, config: { responseCacheTtlMs: 60_000, debugUpstream: true } });
+    try {
+      const miss = await debug.query(COUNT_ONLY);
+      const hit = await debug.query(COUNT_ONLY);
+      expect(miss.body.extensions?.upstream).toMatchObject({ calls: 1 });
+      expect(hit.body.extensions?.upstream).toEqual({ calls: 0, ms: 0 });
+      expect(hit.body.data).toEqual(miss.body.data);
+    } finally {
+      await debug.close();
+    }
+  });
+
   it('is off by default', async () => {
     const plain = await startStack({ emulator: { companies: 3 } });
     try {
