@@ -5,12 +5,12 @@ import type { Config } from './config.js';
 import { createRequestContext, tokenFrom, type RequestContext } from './context.js';
 import { createErrorLogger, toGraphQLError } from './errors.js';
 import { Metrics } from './metrics.js';
+import { createReports } from './reports/index.js';
+import { createResponseCache } from './plugins/use-response-cache.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
-import { createReports } from './reports/index.js';
-import { createResponseCache } from './plugins/use-response-cache.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;

@@ -1,13 +1,14 @@
 /**
  * The BFF's one door to Twenty (issue 3, "How resolvers reach Twenty"): a transport made once
  * per process holds the connection pool and what it learns about the server (page limit,
- * restore route, groupBy); `clientFor(token)` binds it to one caller's key for one request.
+ * restore route); `clientFor(token)` binds it to one caller's key for one request.
  */
 import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { Http } from './http.js';
+import type { GroupByAnswer } from './types.js';
 import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
-import type { GroupByAnswer, GroupByParams, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
+import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
 import { isUuid } from './filter-values.js';
 import type { BffError } from '../errors.js';
 
@@ -47,10 +48,10 @@ interface ServerFacts {
   pageLimit: number;
   pageLimitKnown: boolean;
   restoreRoute: 'unknown' | 'current' | 'older';
-  /** Whether `GET /rest/{plural}/groupBy` exists (§7: servers since late 2025). */
-  groupBy: 'unknown' | 'present' | 'absent';
-  /** Whether groupBy honours `limit` (§7: the first versions always stop at 50 groups). */
-  groupLimit: 'unknown' | 'honoured' | 'ignored';
+  /** Whether `GET /rest/{plural}/groupBy` exists (§7: servers since late 2025); unset until learned. */
+  groupBy?: 'present' | 'absent';
+  /** Whether groupBy honours `limit` (§7: the first versions always stop at 50 groups); unset until learned. */
+  groupLimit?: 'honoured' | 'ignored';
 }
 
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
@@ -69,13 +70,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     connections: Math.floor(positive('connections', options.connections, 32, 1)),
     onCall: options.onCall,
   });
-  const facts: ServerFacts = {
-    pageLimit: CURRENT_PAGE_LIMIT,
-    pageLimitKnown: false,
-    restoreRoute: 'unknown',
-    groupBy: 'unknown',
-    groupLimit: 'unknown',
-  };
+  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
   return {
     clientFor(token, hooks) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
@@ -260,7 +255,7 @@ class Client implements TwentyClient {
     }
     const rows = readGroupBy(answer.body);
     this.facts.groupBy = 'present';
-    if (this.facts.groupLimit === 'unknown' && limit > DEFAULT_GROUPS) await this.learnGroupLimit(object, params, rows.length);
+    if (this.facts.groupLimit === undefined && limit > DEFAULT_GROUPS) await this.learnGroupLimit(object, params, rows.length);
     const mostPerCall = this.facts.groupLimit === 'ignored' ? Math.min(limit, DEFAULT_GROUPS) : limit;
     return { supported: true, rows, complete: rows.length < mostPerCall };
   }
