@@ -116,6 +116,7 @@ async function main() {
   );
   await server.close();
   await emulator.close();
+  await (await import('./reports.js')).benchReports({ latencyMs: LATENCY_MS, runs: RUNS });
 }
 
 function round(n: number): number {

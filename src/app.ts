@@ -11,6 +11,8 @@ import { createLogger, requestIdFrom, requestScope, yogaLogger } from './logging
 import { Metrics } from './metrics.js';
 import { useCredentials } from './plugins/use-credentials.js';
 import { useIntrospectionGate } from './plugins/use-introspection.js';
+import { createReports } from './reports/index.js';
+import { createResponseCache } from './plugins/use-response-cache.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { createParseCache, useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
@@ -72,6 +74,20 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       logger.warn({ upstream: { method, object, attempts: attempts.length, statuses: attempts, code: error.code, ...error.details } }, `upstream failure: ${error.message}`);
     },
   });
+  // Reports: one cache for the app (keyed by token hash inside), dropped by this token's own writes.
+  const reports = createReports({
+    cacheTtlMs: config.reportCacheTtlMs,
+    pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
+  });
+  // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
+  const responseCache =
+    config.responseCacheTtlMs > 0
+      ? createResponseCache({ ttlMs: config.responseCacheTtlMs, upstreamUrl: baseUrl, fallbackKey: config.twentyApiKey, trustedOrigins: config.corsOrigins })
+      : undefined;
+  const onWrite = (tokenKey: string, object: string) => {
+    void reports.cache.wrote(tokenKey, object);
+    responseCache?.wrote(tokenKey, object);
+  };
   const state = { draining: false };
   let closing: Promise<void> | undefined;
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
@@ -85,11 +101,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     maxRequestBodySize: config.limits.bodyBytes,
     parserAndValidationCache: createParseCache(),
     context: ({ request }) =>
-      createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey, config.corsOrigins), {
+      createRequestContext(
+        transport,
+        baseUrl,
+        tokenFrom(request, config.twentyApiKey, config.corsOrigins),
         // A client that disconnects stops its upstream work; the operation's time is bounded from here.
-        signal: request.signal,
-        deadline: Date.now() + config.operationTimeoutMs,
-      }),
+        { signal: request.signal, deadline: Date.now() + config.operationTimeoutMs },
+        { reports, onWrite },
+      ),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(yogaLogger(logger), reported),
     plugins: [
@@ -105,6 +124,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       useSafeErrors({ hideSuggestions: !config.introspection }),
       useMetrics(metrics, { onScrapeError: (error) => logger.error({ err: error }, 'metrics scrape failed') }),
       ...(config.debugUpstream ? [useUpstreamDebug()] : []),
+      ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   return {

@@ -26,6 +26,18 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** Retries of a failed upstream GET (`UPSTREAM_MAX_RETRIES`, default 3). */
   upstreamMaxRetries: number;
+  /**
+   * Probability per opportunity stage for weighted pipeline totals (`PIPELINE_STAGE_PROBABILITIES`,
+   * e.g. `NEW=0.1,SCREENING=0.2,MEETING=0.4,PROPOSAL=0.6,CUSTOMER=1`; each from 0 to 1). Stages
+   * left out get a default from their position; a query may override them.
+   */
+  pipelineStageProbabilities: Readonly<Record<string, number>>;
+  /** Stages whose deals are won (`PIPELINE_WON_STAGES`, comma-separated; default: the last stage by position). */
+  pipelineWonStages: readonly string[];
+  /** How long a report stays cached per token, in ms (`REPORT_CACHE_TTL_MS`, default 30000; 0 turns it off). */
+  reportCacheTtlMs: number;
+  /** How long whole responses stay cached per token, in ms (`RESPONSE_CACHE_TTL_MS`, default 0: off). */
+  responseCacheTtlMs: number;
   /** Add `extensions.upstream { calls, ms }` to every response (`DEBUG_UPSTREAM`, default false). */
   debugUpstream: boolean;
   /**
@@ -109,6 +121,10 @@ export function parseConfig(env: Env): Readonly<Config> {
     },
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
+    pipelineStageProbabilities: probabilities(env, 'PIPELINE_STAGE_PROBABILITIES'),
+    pipelineWonStages: Object.freeze(names(env, 'PIPELINE_WON_STAGES')),
+    reportCacheTtlMs: integer(env, 'REPORT_CACHE_TTL_MS', 30_000, 0, 86_400_000),
+    responseCacheTtlMs: integer(env, 'RESPONSE_CACHE_TTL_MS', 0, 0, 86_400_000),
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
     federation: onOff(env, 'FEDERATION', false),
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 30_000, 1, 3_600_000),
@@ -182,6 +198,33 @@ function origins(env: Env, name: string): readonly string[] {
     return parsed.origin;
   });
   return Object.freeze(list);
+}
+
+/** A stage name: an option value, as Twenty writes them (no separators or spaces). */
+const STAGE_NAME = /^[^\s=,]+$/;
+
+function names(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  const list = raw.split(',').map((item) => item.trim());
+  const bad = list.find((item) => !STAGE_NAME.test(item));
+  if (bad !== undefined) throw new ConfigError(`${name} must be comma-separated stage names such as CUSTOMER, got '${raw}'.`);
+  return list;
+}
+
+function probabilities(env: Env, name: string): Readonly<Record<string, number>> {
+  const raw = text(env, name);
+  const result: Record<string, number> = {};
+  if (raw === undefined) return Object.freeze(result);
+  for (const item of raw.split(',')) {
+    const match = /^\s*([^\s=,]+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(item);
+    const value = match ? Number(match[2]) : NaN;
+    if (!match || !(value >= 0 && value <= 1) || Object.hasOwn(result, match[1])) {
+      throw new ConfigError(`${name} must list STAGE=probability pairs from 0 to 1, each stage once, such as NEW=0.1,CUSTOMER=1; got '${raw}'.`);
+    }
+    result[match[1]] = value;
+  }
+  return Object.freeze(result);
 }
 
 function url(env: Env, name: string): string | undefined {

@@ -3,6 +3,7 @@ import type { ClientOptions, TwentyTransport } from './twenty/client.js';
 import { workspaceKey } from './twenty/workspace-key.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
+import { createReports, type Reports } from './reports/index.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -25,7 +26,22 @@ export interface RequestContext {
    */
   tokenKey: string;
   upstream: UpstreamUsage;
+  /** The app's reports: cache (keyed by `tokenKey` inside) and pipeline settings (src/reports/). */
+  reports: Reports;
 }
+
+/** What the app shares with every request context. */
+export interface AppContextOptions {
+  /** @default no report cache, default pipeline settings */
+  reports?: Reports;
+  /**
+   * Called for every write this request sends to Twenty (any non-GET attempt, answered or not:
+   * it may have happened), with the token hash and the object plural: caches drop what it read.
+   */
+  onWrite?: (tokenKey: string, object: string) => void;
+}
+
+const UNCACHED_REPORTS = createReports({ cacheTtlMs: 0, pipeline: { probabilities: {}, wonStages: [] } });
 
 /** RFC 6750 `b64token`; Twenty's keys are JWTs, well within the length bound. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -79,17 +95,21 @@ export function createRequestContext(
   upstreamUrl: string,
   token: string,
   binding: Pick<ClientOptions, 'signal' | 'deadline'> = {},
+  app: AppContextOptions = {},
 ): RequestContext {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
+  const tokenKey = workspaceKey(upstreamUrl, token);
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
+    if (event.method !== 'GET') app.onWrite?.(tokenKey, event.object);
   };
   const client = transport.clientFor(token, { onCall, ...binding });
   return {
     client,
     loaders: createLoaders(client),
-    tokenKey: workspaceKey(upstreamUrl, token),
+    tokenKey,
     upstream,
+    reports: app.reports ?? UNCACHED_REPORTS,
   };
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { likeMatch, pgText } from './filter-sql.js';
+import { registerGroupByFunctions } from './group-by.js';
 import { type ObjectDef, type ObjectRegistry } from './objects.js';
 import { type ScalarKind } from './composites.js';
 
@@ -111,6 +112,7 @@ function registerFunctions(db: Db): void {
     const text = pgText(value);
     return text === null || suffix === null ? null : text.endsWith(String(suffix)) ? 1 : 0;
   });
+  registerGroupByFunctions(db);
 }
 
 export function getMeta(db: Db, key: string): string | undefined {

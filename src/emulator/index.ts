@@ -6,14 +6,14 @@
 import { type AddressInfo } from 'node:net';
 import { Controls, type EmulatorStats, type FaultKind, type FaultSpec, type RequestLogEntry } from './controls.js';
 import { ensureIndexes, openDb } from './db.js';
-import { buildObjects } from './objects.js';
+import { buildObjects, type StageOptionSpec } from './objects.js';
 import { RateLimiter } from './rate-limit.js';
 import { RestHandler } from './rest-handler.js';
 import { seedIfEmpty, seedMismatchWarning } from './seed.js';
 import { createServer } from './server.js';
 import { Store } from './store.js';
 
-export type { EmulatorStats, FaultKind, FaultSpec, RequestLogEntry };
+export type { EmulatorStats, FaultKind, FaultSpec, RequestLogEntry, StageOptionSpec };
 
 export interface EmulatorOptions {
   /** @default 0 (a random free port); the CLI defaults to 3001 */
@@ -36,6 +36,12 @@ export interface EmulatorOptions {
   pageLimit?: number;
   /** Older-server shapes: hasPreviousPage only when true, old target field names, old restore path, no groupBy. @default false */
   legacy?: boolean;
+  /**
+   * The workspaces' own opportunity stages, in order (§10: a workspace may replace the standard
+   * NEW…CUSTOMER); the first is the default. For a fresh database: a kept file keeps its data.
+   * @default the standard five
+   */
+  opportunityStages?: readonly StageOptionSpec[];
 }
 
 export interface Emulator {
@@ -63,7 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(companies) || companies < 0) throw new TypeError(`companies must be a non-negative integer, got ${companies}`);
   if (!Number.isInteger(pageLimit) || pageLimit < 1) throw new TypeError(`pageLimit must be a positive integer, got ${pageLimit}`);
 
-  const registry = buildObjects({ legacy });
+  const registry = buildObjects({ legacy, stages: options.opportunityStages });
   const dbFile = options.dbFile ?? '.data/emulator.sqlite';
   const db = openDb(dbFile, registry);
   try {

@@ -146,7 +146,7 @@ const TASK_STATUSES: Array<[string, string, string]> = [
   ['DONE', 'Done', 'green'],
 ];
 
-function specs(legacy: boolean): ObjectSpec[] {
+function specs(legacy: boolean, stages: Array<[string, string, string]>): ObjectSpec[] {
   // §10: target field names changed in v1.17 (personId → targetPersonId, ...).
   const target = (kind: 'Person' | 'Company' | 'Opportunity', plural: string): FieldSpec =>
     legacy
@@ -210,7 +210,7 @@ function specs(legacy: boolean): ObjectSpec[] {
         { name: 'name', type: 'TEXT' },
         { name: 'amount', type: 'CURRENCY' },
         { name: 'closeDate', type: 'DATE_TIME' },
-        { name: 'stage', type: 'SELECT', default: 'NEW', nullable: false, options: STAGES },
+        { name: 'stage', type: 'SELECT', default: stages[0][0], nullable: false, options: stages },
         { name: 'position', type: 'POSITION', nullable: false },
         { name: 'companyId', type: 'UUID', rel: ['company', 'companies'] },
         { name: 'pointOfContactId', type: 'UUID', rel: ['pointOfContact', 'people'] },
@@ -316,10 +316,20 @@ const LEGACY_COLUMN: Record<string, string> = {
 
 export type ObjectRegistry = Map<string, ObjectDef>;
 
-export function buildObjects(options: { legacy?: boolean } = {}): ObjectRegistry {
+/** A workspace's own opportunity stages (§10: every workspace may change them), in order. */
+export interface StageOptionSpec {
+  value: string;
+  label: string;
+  color?: string;
+}
+
+export function buildObjects(options: { legacy?: boolean; stages?: readonly StageOptionSpec[] } = {}): ObjectRegistry {
   const legacy = options.legacy ?? false;
+  const stages: Array<[string, string, string]> = options.stages?.length
+    ? options.stages.map((s) => [s.value, s.label, s.color ?? 'gray'])
+    : STAGES;
   const registry: ObjectRegistry = new Map();
-  for (const spec of specs(legacy)) {
+  for (const spec of specs(legacy, stages)) {
     const fields = [
       ...SYSTEM_FIELDS.map((f) => makeField(spec.singular, f, true)),
       ...spec.fields.map((f) => makeField(spec.singular, f)),

@@ -165,26 +165,8 @@ function objectPaths(def: ObjectDef, legacy: boolean): Record<string, Schema> {
       patch: { operationId: `restoreOne${name}`, responses: { '200': json(one(`restore${name}`)), ...errors } },
     };
   }
-  if (!legacy) {
-    paths[`/${def.plural}/groupBy`] = {
-      get: {
-        operationId: `groupBy${plural}`,
-        parameters: [
-          { name: 'group_by', in: 'query', required: true, schema: { type: 'string' }, example: '[{"createdAt":{"granularity":"MONTH"}}]' },
-          { name: 'aggregate', in: 'query', schema: { type: 'string' }, example: '["totalCount"]' },
-          params.filter,
-          { ...params.limit, schema: { type: 'integer', default: 50 } },
-        ],
-        responses: {
-          '200': json({
-            type: 'array',
-            items: { type: 'object', properties: { groupByDimensionValues: { type: 'array', items: { type: 'string', nullable: true } } }, additionalProperties: true },
-          }),
-          ...errors,
-        },
-      },
-    };
-  }
+  // Twenty's document lists no groupBy path, even on servers that have the route (§7): so
+  // does this one, and a client cannot learn the route from it.
   return paths;
 }
 

@@ -3,6 +3,10 @@ import type * as Types from './graphql.js';
 import type { Company, Note, Opportunity, Person, Task, WorkspaceMember } from './graphql.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TwentyRecord } from '../twenty/types.js';
+import type { PipelineValue, PipelineStageValue } from '../reports/pipeline.js';
+import type { ForecastValue, ForecastPeriodValue } from '../reports/pipelines.js';
+import type { AggregateGroupValue, AggregateValueValue } from '../reports/groups.js';
+import type { TaskSummaryValue, TaskStatusCountValue, TaskAssigneeCountValue } from '../reports/task-summary.js';
 import type { CompositeValue } from '../resolvers/composite.js';
 import type { RequestContext } from '../context.js';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -132,15 +136,18 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Types.Scalars['Float']['output']>;
   AddressFilter: Types.AddressFilter;
   AddressInput: Types.AddressInput;
+  AggregateGroup: ResolverTypeWrapper<AggregateGroupValue>;
+  Int: ResolverTypeWrapper<Types.Scalars['Int']['output']>;
+  AggregateValue: ResolverTypeWrapper<AggregateValueValue>;
   BigInt: ResolverTypeWrapper<Types.Scalars['BigInt']['output']>;
   BigIntFilter: Types.BigIntFilter;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
   BooleanFilter: Types.BooleanFilter;
   Company: ResolverTypeWrapper<TwentyRecord>;
-  Int: ResolverTypeWrapper<Types.Scalars['Int']['output']>;
   CompanyConnection: ResolverTypeWrapper<Omit<Types.CompanyConnection, 'edges'> & { edges: Array<ResolversTypes['CompanyEdge']> }>;
   CompanyEdge: ResolverTypeWrapper<Omit<Types.CompanyEdge, 'node'> & { node: ResolversTypes['Company'] }>;
   CompanyFilter: Types.CompanyFilter;
+  CompanyGroupField: Types.CompanyGroupField;
   CompanyOrderBy: Types.CompanyOrderBy;
   CompanyOrderField: Types.CompanyOrderField;
   CreateCompanyInput: Types.CreateCompanyInput;
@@ -149,12 +156,16 @@ export type ResolversTypes = ResolversObject<{
   CreatePersonInput: Types.CreatePersonInput;
   CreateTaskInput: Types.CreateTaskInput;
   Date: ResolverTypeWrapper<Types.Scalars['Date']['output']>;
+  DateGranularity: Types.DateGranularity;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   DateTimeFilter: Types.DateTimeFilter;
   Emails: ResolverTypeWrapper<CompositeValue>;
   EmailsFilter: Types.EmailsFilter;
   EmailsInput: Types.EmailsInput;
   FloatFilter: Types.FloatFilter;
+  Forecast: ResolverTypeWrapper<ForecastValue>;
+  ForecastGranularity: Types.ForecastGranularity;
+  ForecastPeriod: ResolverTypeWrapper<ForecastPeriodValue>;
   FullName: ResolverTypeWrapper<CompositeValue>;
   FullNameFilter: Types.FullNameFilter;
   FullNameInput: Types.FullNameInput;
@@ -174,6 +185,7 @@ export type ResolversTypes = ResolversObject<{
   NoteConnection: ResolverTypeWrapper<Omit<Types.NoteConnection, 'edges'> & { edges: Array<ResolversTypes['NoteEdge']> }>;
   NoteEdge: ResolverTypeWrapper<Omit<Types.NoteEdge, 'node'> & { node: ResolversTypes['Note'] }>;
   NoteFilter: Types.NoteFilter;
+  NoteGroupField: Types.NoteGroupField;
   NoteOrderBy: Types.NoteOrderBy;
   NoteOrderField: Types.NoteOrderField;
   NoteTarget: ResolverTypeWrapper<TwentyRecord>;
@@ -181,6 +193,7 @@ export type ResolversTypes = ResolversObject<{
   OpportunityConnection: ResolverTypeWrapper<Omit<Types.OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<Types.OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: Types.OpportunityFilter;
+  OpportunityGroupField: Types.OpportunityGroupField;
   OpportunityOrderBy: Types.OpportunityOrderBy;
   OpportunityOrderField: Types.OpportunityOrderField;
   PageInfo: ResolverTypeWrapper<Types.PageInfo>;
@@ -188,6 +201,7 @@ export type ResolversTypes = ResolversObject<{
   PersonConnection: ResolverTypeWrapper<Omit<Types.PersonConnection, 'edges'> & { edges: Array<ResolversTypes['PersonEdge']> }>;
   PersonEdge: ResolverTypeWrapper<Omit<Types.PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
   PersonFilter: Types.PersonFilter;
+  PersonGroupField: Types.PersonGroupField;
   PersonOrderBy: Types.PersonOrderBy;
   PersonOrderField: Types.PersonOrderField;
   Phone: ResolverTypeWrapper<CompositeValue>;
@@ -195,6 +209,8 @@ export type ResolversTypes = ResolversObject<{
   Phones: ResolverTypeWrapper<CompositeValue>;
   PhonesFilter: Types.PhonesFilter;
   PhonesInput: Types.PhonesInput;
+  Pipeline: ResolverTypeWrapper<PipelineValue>;
+  PipelineStage: ResolverTypeWrapper<PipelineStageValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RichText: ResolverTypeWrapper<CompositeValue>;
   RichTextFilter: Types.RichTextFilter;
@@ -202,14 +218,19 @@ export type ResolversTypes = ResolversObject<{
   SelectFilter: Types.SelectFilter;
   SelectOptionInfo: ResolverTypeWrapper<Types.SelectOptionInfo>;
   SortDirection: Types.SortDirection;
+  StageProbabilityInput: Types.StageProbabilityInput;
   StringFilter: Types.StringFilter;
   TargetInput: Types.TargetInput;
   Task: ResolverTypeWrapper<TwentyRecord>;
+  TaskAssigneeCount: ResolverTypeWrapper<TaskAssigneeCountValue>;
   TaskConnection: ResolverTypeWrapper<Omit<Types.TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<Types.TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: Types.TaskFilter;
+  TaskGroupField: Types.TaskGroupField;
   TaskOrderBy: Types.TaskOrderBy;
   TaskOrderField: Types.TaskOrderField;
+  TaskStatusCount: ResolverTypeWrapper<TaskStatusCountValue>;
+  TaskSummary: ResolverTypeWrapper<TaskSummaryValue>;
   TaskTarget: ResolverTypeWrapper<TwentyRecord>;
   UpdateCompanyInput: Types.UpdateCompanyInput;
   UpdateNoteInput: Types.UpdateNoteInput;
@@ -234,12 +255,14 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Types.Scalars['Float']['output'];
   AddressFilter: Types.AddressFilter;
   AddressInput: Types.AddressInput;
+  AggregateGroup: AggregateGroupValue;
+  Int: Types.Scalars['Int']['output'];
+  AggregateValue: AggregateValueValue;
   BigInt: Types.Scalars['BigInt']['output'];
   BigIntFilter: Types.BigIntFilter;
   Boolean: Types.Scalars['Boolean']['output'];
   BooleanFilter: Types.BooleanFilter;
   Company: TwentyRecord;
-  Int: Types.Scalars['Int']['output'];
   CompanyConnection: Omit<Types.CompanyConnection, 'edges'> & { edges: Array<ResolversParentTypes['CompanyEdge']> };
   CompanyEdge: Omit<Types.CompanyEdge, 'node'> & { node: ResolversParentTypes['Company'] };
   CompanyFilter: Types.CompanyFilter;
@@ -256,6 +279,8 @@ export type ResolversParentTypes = ResolversObject<{
   EmailsFilter: Types.EmailsFilter;
   EmailsInput: Types.EmailsInput;
   FloatFilter: Types.FloatFilter;
+  Forecast: ForecastValue;
+  ForecastPeriod: ForecastPeriodValue;
   FullName: CompositeValue;
   FullNameFilter: Types.FullNameFilter;
   FullNameInput: Types.FullNameInput;
@@ -293,19 +318,25 @@ export type ResolversParentTypes = ResolversObject<{
   Phones: CompositeValue;
   PhonesFilter: Types.PhonesFilter;
   PhonesInput: Types.PhonesInput;
+  Pipeline: PipelineValue;
+  PipelineStage: PipelineStageValue;
   Query: Record<PropertyKey, never>;
   RichText: CompositeValue;
   RichTextFilter: Types.RichTextFilter;
   RichTextInput: Types.RichTextInput;
   SelectFilter: Types.SelectFilter;
   SelectOptionInfo: Types.SelectOptionInfo;
+  StageProbabilityInput: Types.StageProbabilityInput;
   StringFilter: Types.StringFilter;
   TargetInput: Types.TargetInput;
   Task: TwentyRecord;
+  TaskAssigneeCount: TaskAssigneeCountValue;
   TaskConnection: Omit<Types.TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<Types.TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: Types.TaskFilter;
   TaskOrderBy: Types.TaskOrderBy;
+  TaskStatusCount: TaskStatusCountValue;
+  TaskSummary: TaskSummaryValue;
   TaskTarget: TwentyRecord;
   UpdateCompanyInput: Types.UpdateCompanyInput;
   UpdateNoteInput: Types.UpdateNoteInput;
@@ -336,6 +367,20 @@ export type AddressResolvers<ContextType = RequestContext, ParentType extends Re
   addressStreet2?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type AggregateGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AggregateGroup'] = ResolversParentTypes['AggregateGroup']> = ResolversObject<{
+  averages?: Resolver<Array<ResolversTypes['AggregateValue']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<Array<Types.Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  labels?: Resolver<Array<Types.Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  sums?: Resolver<Array<ResolversTypes['AggregateValue']>, ParentType, ContextType>;
+}>;
+
+export type AggregateValueResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AggregateValue'] = ResolversParentTypes['AggregateValue']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  money?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  number?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export interface BigIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['BigInt'], any> {
   name: 'BigInt';
 }
@@ -359,6 +404,7 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.CompanyNotesArgs>>;
   opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.CompanyOpportunitiesArgs>>;
   people?: Resolver<Types.Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<Types.CompanyPeopleArgs>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<Types.CompanyPipelineArgs>>;
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.CompanyTasksArgs>>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -388,6 +434,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type EmailsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Emails'] = ResolversParentTypes['Emails']> = ResolversObject<{
   additionalEmails?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   primaryEmail?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ForecastResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Forecast'] = ResolversParentTypes['Forecast']> = ResolversObject<{
+  periods?: Resolver<Array<ResolversTypes['ForecastPeriod']>, ParentType, ContextType>;
+}>;
+
+export type ForecastPeriodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ForecastPeriod'] = ResolversParentTypes['ForecastPeriod']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  stages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  won?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type FullNameResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FullName'] = ResolversParentTypes['FullName']> = ResolversObject<{
@@ -548,6 +608,7 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.PersonNotesArgs>>;
   opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.PersonOpportunitiesArgs>>;
   phones?: Resolver<Types.Maybe<ResolversTypes['Phones']>, ParentType, ContextType>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<Types.PersonPipelineArgs>>;
   position?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.PersonTasksArgs>>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -579,16 +640,41 @@ export type PhonesResolvers<ContextType = RequestContext, ParentType extends Res
   primaryPhoneNumber?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type PipelineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pipeline'] = ResolversParentTypes['Pipeline']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
+export type PipelineStageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = ResolversObject<{
+  averages?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  info?: Resolver<Types.Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  weightedTotals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   companies?: Resolver<Types.Maybe<ResolversTypes['CompanyConnection']>, ParentType, ContextType, Partial<Types.QueryCompaniesArgs>>;
   company?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<Types.QueryCompanyArgs, 'id'>>;
+  companyGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<Types.QueryCompanyGroupsArgs, 'by'>>;
+  forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, RequireFields<Types.QueryForecastArgs, 'from' | 'granularity' | 'to'>>;
   note?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<Types.QueryNoteArgs, 'id'>>;
+  noteGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<Types.QueryNoteGroupsArgs, 'by'>>;
   notes?: Resolver<Types.Maybe<ResolversTypes['NoteConnection']>, ParentType, ContextType, Partial<Types.QueryNotesArgs>>;
   opportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<Types.QueryOpportunityArgs, 'id'>>;
+  opportunityGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<Types.QueryOpportunityGroupsArgs, 'by'>>;
   people?: Resolver<Types.Maybe<ResolversTypes['PersonConnection']>, ParentType, ContextType, Partial<Types.QueryPeopleArgs>>;
   person?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<Types.QueryPersonArgs, 'id'>>;
+  personGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<Types.QueryPersonGroupsArgs, 'by'>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<Types.QueryPipelineArgs>>;
   task?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<Types.QueryTaskArgs, 'id'>>;
+  taskGroups?: Resolver<Array<ResolversTypes['AggregateGroup']>, ParentType, ContextType, RequireFields<Types.QueryTaskGroupsArgs, 'by'>>;
+  taskSummary?: Resolver<ResolversTypes['TaskSummary'], ParentType, ContextType, Partial<Types.QueryTaskSummaryArgs>>;
   tasks?: Resolver<Types.Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, Partial<Types.QueryTasksArgs>>;
   workspaceMember?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType, RequireFields<Types.QueryWorkspaceMemberArgs, 'id'>>;
   workspaceMembers?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMemberConnection']>, ParentType, ContextType, Partial<Types.QueryWorkspaceMembersArgs>>;
@@ -626,6 +712,13 @@ export type TaskResolvers<ContextType = RequestContext, ParentType extends Resol
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type TaskAssigneeCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskAssigneeCount'] = ResolversParentTypes['TaskAssigneeCount']> = ResolversObject<{
+  assignee?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
+  assigneeId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type TaskConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['TaskEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -635,6 +728,20 @@ export type TaskConnectionResolvers<ContextType = RequestContext, ParentType ext
 export type TaskEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskEdge'] = ResolversParentTypes['TaskEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+}>;
+
+export type TaskStatusCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskStatusCount'] = ResolversParentTypes['TaskStatusCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  info?: Resolver<Types.Maybe<ResolversTypes['SelectOptionInfo']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TaskSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskSummary'] = ResolversParentTypes['TaskSummary']> = ResolversObject<{
+  byAssignee?: Resolver<Array<ResolversTypes['TaskAssigneeCount']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['TaskStatusCount']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TaskTargetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskTarget'] = ResolversParentTypes['TaskTarget']> = ResolversObject<{
@@ -660,6 +767,7 @@ export type WorkspaceMemberResolvers<ContextType = RequestContext, ParentType ex
   locale?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Types.Maybe<ResolversTypes['FullName']>, ParentType, ContextType>;
   ownedOpportunities?: Resolver<Types.Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<Types.WorkspaceMemberOwnedOpportunitiesArgs>>;
+  pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType, Partial<Types.WorkspaceMemberPipelineArgs>>;
   timeZone?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userEmail?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -679,6 +787,8 @@ export type WorkspaceMemberEdgeResolvers<ContextType = RequestContext, ParentTyp
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
+  AggregateGroup?: AggregateGroupResolvers<ContextType>;
+  AggregateValue?: AggregateValueResolvers<ContextType>;
   BigInt?: GraphQLScalarType;
   Company?: CompanyResolvers<ContextType>;
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;
@@ -686,6 +796,8 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Emails?: EmailsResolvers<ContextType>;
+  Forecast?: ForecastResolvers<ContextType>;
+  ForecastPeriod?: ForecastPeriodResolvers<ContextType>;
   FullName?: FullNameResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Link?: LinkResolvers<ContextType>;
@@ -705,12 +817,17 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   PersonEdge?: PersonEdgeResolvers<ContextType>;
   Phone?: PhoneResolvers<ContextType>;
   Phones?: PhonesResolvers<ContextType>;
+  Pipeline?: PipelineResolvers<ContextType>;
+  PipelineStage?: PipelineStageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RichText?: RichTextResolvers<ContextType>;
   SelectOptionInfo?: SelectOptionInfoResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
+  TaskAssigneeCount?: TaskAssigneeCountResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
+  TaskStatusCount?: TaskStatusCountResolvers<ContextType>;
+  TaskSummary?: TaskSummaryResolvers<ContextType>;
   TaskTarget?: TaskTargetResolvers<ContextType>;
   WorkspaceMember?: WorkspaceMemberResolvers<ContextType>;
   WorkspaceMemberConnection?: WorkspaceMemberConnectionResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { createReportGroupLoaders } from './report-groups.js';
 import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
@@ -24,7 +25,8 @@ export type { ValueKey } from './by-value.js';
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
- * `invalidate(object)` drops every relation and filtered loader of an object after a write.
+ * Reports under a list of parents batch through `reportGroups(reportKey, batch)` (report-groups.ts).
+ * `invalidate(object)` drops every relation, filtered and report loader of an object after a write.
  * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
  * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
  */
@@ -34,6 +36,7 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
   const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
+  const reports = createReportGroupLoaders();
 
   /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
   async function listing(object: ObjectPlural, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
@@ -144,7 +147,8 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     for (const map of [fkLoaders, queryLoaders] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
     }
+    reports.invalidate(object);
   }
 
-  return { byId, byForeignKey, matchingIds, byValue, prime, invalidate };
+  return { byId, byForeignKey, matchingIds, byValue, prime, invalidate, reportGroups: reports.reportGroups };
 }

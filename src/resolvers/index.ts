@@ -9,6 +9,7 @@ import { Query } from './query.js';
 import { BigIntScalar, DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 import { Task, TaskTarget } from './task.js';
 import { WorkspaceMember } from './workspace-member.js';
+import { AggregateGroup, CompanyReports, PersonReports, TaskAssigneeCount, WorkspaceMemberReports, reportQueries } from '../reports/resolvers.js';
 
 /** Every resolver of the schema; types without an entry use graphql-js's default field resolvers. */
 export const resolvers: Resolvers = {
@@ -16,16 +17,18 @@ export const resolvers: Resolvers = {
   Date: DateScalar,
   BigInt: BigIntScalar,
   JSON: JSONScalar,
-  Query,
+  Query: { ...Query, ...reportQueries },
   Mutation: mutationResolvers,
-  Company,
-  Person,
+  Company: { ...Company, ...CompanyReports },
+  Person: { ...Person, ...PersonReports },
   Opportunity,
   Note,
   NoteTarget,
   Task,
   TaskTarget,
-  WorkspaceMember,
+  WorkspaceMember: { ...WorkspaceMember, ...WorkspaceMemberReports },
   Money,
   FullName,
+  AggregateGroup,
+  TaskAssigneeCount,
 };

@@ -8,6 +8,7 @@ import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { OutboundBudget } from './budget/budget.js';
 import { type BucketSpec, type BudgetStore, MemoryBudgetStore } from './budget/store.js';
 import { Http } from './http.js';
+import type { GroupByAnswer } from './types.js';
 import { assertObjectPlural } from './names.js';
 import type { CallPriority, CallScope } from './scope.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
@@ -94,11 +95,19 @@ export interface TwentyTransport {
 const CURRENT_PAGE_LIMIT = 200;
 const OLDER_PAGE_LIMIT = 60;
 
+/** §7: groupBy returns at most 200 groups a call, 50 when `limit` is not given or not honoured. */
+const MAX_GROUPS = 200;
+const DEFAULT_GROUPS = 50;
+
 /** What a transport learns about its server, shared by every client it makes. */
 interface ServerFacts {
   pageLimit: number;
   pageLimitKnown: boolean;
   restoreRoute: 'unknown' | 'current' | 'older';
+  /** Whether `GET /rest/{plural}/groupBy` exists (§7: servers since late 2025); unset until learned. */
+  groupBy?: 'present' | 'absent';
+  /** Whether groupBy honours `limit` (§7: the first versions always stop at 50 groups); unset until learned. */
+  groupLimit?: 'honoured' | 'ignored';
 }
 
 const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
@@ -324,24 +333,80 @@ class Client implements TwentyClient {
     return { routeMissing: true };
   }
 
-  async groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByRow[]> {
+  /**
+   * §7 grouped aggregates. Whether the server has the route is a fact learned once per server
+   * (`facts.groupBy`), from what the route answers, never from message text:
+   * - an array (2xx) proves the route;
+   * - a 404 proves its absence (a server that routes `groupBy` nowhere);
+   * - a 400 is what older servers answer (they read `groupBy` as a record id, §1), but also what a
+   *   current one answers to a filter it refuses. A request every current server can serve, the
+   *   same grouping and aggregates with no filter and one group, tells the two apart: refused
+   *   too, there is no route; served, the filter was at fault and its error is the caller's.
+   *   When the failing request had no filter it was that request already.
+   * Once the route is known absent, `{ supported: false }` comes back without a call.
+   */
+  async groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByAnswer> {
     assertObjectPlural(object);
+    if (this.facts.groupBy === 'absent') return { supported: false };
+    const asked = params.limit ?? MAX_GROUPS;
+    if (!Number.isInteger(asked) || asked < 1) throw new TypeError(`groupBy limit must be a positive integer, got ${asked}`);
+    const limit = Math.min(asked, MAX_GROUPS);
+    let answer;
+    try {
+      answer = await this.sendGroupBy(object, { ...params, limit });
+    } catch (error) {
+      if (!(error instanceof BadUserInputError) || this.facts.groupBy === 'present') throw error;
+      if (params.filter !== undefined && (await this.groupByServes(object, params))) throw error;
+      this.facts.groupBy = 'absent';
+      return { supported: false };
+    }
+    if (answer.status === 404) {
+      if (this.facts.groupBy === 'present') throw new UpstreamError(`Twenty answered 404 to a groupBy of ${object}.`);
+      this.facts.groupBy = 'absent';
+      return { supported: false };
+    }
+    const rows = readGroupBy(answer.body);
+    this.facts.groupBy = 'present';
+    if (this.facts.groupLimit === undefined && limit > DEFAULT_GROUPS) await this.learnGroupLimit(object, params, rows.length);
+    const mostPerCall = this.facts.groupLimit === 'ignored' ? Math.min(limit, DEFAULT_GROUPS) : limit;
+    return { supported: true, rows, complete: rows.length < mostPerCall };
+  }
+
+  /**
+   * The first groupBy versions ignore `limit` and stop at the default of 50 groups (§7). An answer
+   * past 50 proves `limit` honoured; one of exactly 50 is ambiguous, and the same request for one
+   * group settles it: one group comes back only from a server that honours `limit`. Until then,
+   * and on a server that ignores it, an answer of 50 groups counts as possibly cut off.
+   */
+  private async learnGroupLimit(object: ObjectPlural, params: GroupByParams, groups: number): Promise<void> {
+    if (groups > DEFAULT_GROUPS) this.facts.groupLimit = 'honoured';
+    if (groups !== DEFAULT_GROUPS) return;
+    const answer = await this.sendGroupBy(object, { ...params, limit: 1 });
+    if (answer.status !== 404) this.facts.groupLimit = readGroupBy(answer.body).length <= 1 ? 'honoured' : 'ignored';
+  }
+
+  private sendGroupBy(object: ObjectPlural, params: GroupByParams & { limit: number }) {
     const query = queryString({
       group_by: JSON.stringify(params.groupBy),
       aggregate: JSON.stringify(params.aggregate),
       filter: params.filter,
-      limit: params.limit === undefined ? undefined : String(params.limit),
+      limit: String(params.limit),
     });
-    let answer;
+    return this.send('GET', object, `/rest/${object}/groupBy${query}`);
+  }
+
+  /** Whether the groupBy route serves `params` without its filter (see `groupBy`). */
+  private async groupByServes(object: ObjectPlural, params: GroupByParams): Promise<boolean> {
     try {
-      answer = await this.send('GET', object, `/rest/${object}/groupBy${query}`);
+      const answer = await this.sendGroupBy(object, { groupBy: params.groupBy, aggregate: params.aggregate, limit: 1 });
+      if (answer.status === 404) return false;
+      readGroupBy(answer.body);
+      this.facts.groupBy = 'present';
+      return true;
     } catch (error) {
-      // §1: servers older than late 2025 read `groupBy` as a record id and answer 400.
-      if (error instanceof BadUserInputError && /'groupBy'/.test(error.message)) throw noGroupBy();
+      if (error instanceof BadUserInputError) return false;
       throw error;
     }
-    if (answer.status === 404) throw noGroupBy();
-    return readGroupBy(answer.body);
   }
 
   async objectMetadata(): Promise<ObjectMetadata[]> {
@@ -367,8 +432,6 @@ function checkId(id: string): void {
   // §1: Twenty answers 400 for a non-UUID id; saying so here saves a call and keeps ids out of paths.
   if (!isUuid(id)) throw new BadUserInputError(`"${String(id)}" is not a valid id (expected a UUID).`);
 }
-
-const noGroupBy = () => new UpstreamError('This Twenty server has no groupBy (it needs a version from late 2025 or newer).');
 
 const notFound = (object: ObjectPlural, id: string) => new NotFoundError(`No ${object} record with id ${id}.`, { id });
 

@@ -45,16 +45,26 @@ export interface ListPage {
 }
 
 export interface GroupByParams {
-  /** e.g. `[{ stage: true }]` or `[{ closeDate: { granularity: 'MONTH' } }]` (§7). */
+  /** e.g. `[{ stage: true }]` or `[{ closeDate: { granularity: 'MONTH', timeZone: 'UTC' } }]` (§7). */
   groupBy: Array<Record<string, unknown>>;
   /** e.g. `['totalCount', 'sumAmountAmountMicros']`. */
   aggregate: string[];
+  /** A filter string built by src/twenty/filter.ts; never user text. */
   filter?: string;
+  /** Groups asked for; the client clamps it to the most a server returns (200, §7). @default 200 */
   limit?: number;
 }
 
 /** One group of a groupBy answer (§7): dimension values plus the aggregates asked for. */
 export type GroupByRow = { groupByDimensionValues: unknown[] } & Record<string, unknown>;
+
+/**
+ * What a groupBy call found. `supported: false` when the server has no groupBy route (servers
+ * before late 2025, §7): learned once per server, after which no call is made at all.
+ * `complete` is false when the answer holds as many groups as the server may return in one
+ * call, so some may have been left out: groupBy has no cursor, the caller must split the query.
+ */
+export type GroupByAnswer = { supported: false } | { supported: true; rows: GroupByRow[]; complete: boolean };
 
 export interface SelectOption {
   value: string;
@@ -91,7 +101,8 @@ export interface TwentyClient {
   delete(object: ObjectPlural, id: string, options: { soft: boolean }): Promise<{ id: string }>;
   /** Tries `PATCH /rest/{plural}/{id}/restore`, then the older `/rest/restore/{plural}/{id}`. */
   restore(object: ObjectPlural, id: string): Promise<TwentyRecord>;
-  groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByRow[]>;
+  /** `GET /rest/{plural}/groupBy` (§7), or `{ supported: false }` on a server without it. */
+  groupBy(object: ObjectPlural, params: GroupByParams): Promise<GroupByAnswer>;
   /** `GET /rest/metadata/objects`, normalised. */
   objectMetadata(): Promise<ObjectMetadata[]>;
   /** The largest `limit` the server honours: 200 on current Twenty, 60 on older servers. */

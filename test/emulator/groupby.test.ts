@@ -67,7 +67,10 @@ describe('§7 groupBy', () => {
       const values = records.map(micros).filter((v): v is bigint => v !== null).map(Number);
       const g = got.get(stage)!;
       const avg = values.reduce((s, v) => s + v, 0) / values.length;
-      expect(Math.abs(Number(g.avgAmountAmountMicros) - avg) / avg, stage).toBeLessThan(1e-6);
+      // Postgres' numeric division: a decimal string with at least 16 significant digits.
+      expect(g.avgAmountAmountMicros, stage).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(g.avgAmountAmountMicros.replace(/^-?0*|\./g, '').length, stage).toBeGreaterThanOrEqual(16);
+      expect(Math.abs(Number(g.avgAmountAmountMicros) - avg) / avg, stage).toBeLessThan(1e-9);
       expect(Number(g.minAmountAmountMicros), stage).toBe(Math.min(...values));
       expect(Number(g.maxAmountAmountMicros), stage).toBe(Math.max(...values));
     }
@@ -92,8 +95,54 @@ describe('§7 groupBy', () => {
     expect(sawEmpty).toBe(true);
   });
 
+  it('counts a composite as empty only when all its aggregated sub-fields are (Twenty concatenates them)', async () => {
+    const groups = await groupBy({ group_by: [{ stage: true }], aggregate: ['countNotEmptyAmount', 'countEmptyAmount', 'totalCount'] });
+    const got = keyed(groups);
+    for (const [stage, records] of byStage(opportunities)) {
+      const filled = records.filter((o) => o.amount?.amountMicros != null || (o.amount?.currencyCode ?? '') !== '').length;
+      expect(got.get(stage)!.countNotEmptyAmount, stage).toBe(filled);
+      expect(got.get(stage)!.countEmptyAmount, stage).toBe(records.length - filled);
+    }
+  });
+
+  it('refuses aggregate names Twenty does not have, such as a count on one sub-field', async () => {
+    for (const aggregate of ['countNotEmptyAmountAmountMicros', 'sumName', 'sumPosition2']) {
+      expectBadRequest(await rest(em, `/rest/opportunities/groupBy${qs({ group_by: '[{"stage":true}]', aggregate: JSON.stringify([aggregate]) })}`));
+    }
+  });
+
+  it('needs a time zone for a date granularity from DAY to YEAR, as Twenty does', async () => {
+    const group_by = JSON.stringify([{ closeDate: { granularity: 'MONTH' } }]);
+    expectBadRequest(await rest(em, `/rest/opportunities/groupBy${qs({ group_by, aggregate: '["totalCount"]' })}`));
+    const unknownZone = JSON.stringify([{ closeDate: { granularity: 'MONTH', timeZone: 'Mars/Olympus' } }]);
+    expectBadRequest(await rest(em, `/rest/opportunities/groupBy${qs({ group_by: unknownZone, aggregate: '["totalCount"]' })}`));
+  });
+
+  it('buckets dates in the time zone asked for, weeks from Monday', async () => {
+    const [late] = await createMany(em, 'opportunities', [{ name: 'GroupBy TZ', stage: 'NEW', closeDate: '2031-03-31T23:30:00.000Z' }]);
+    const bucket = async (granularity: string, timeZone: string, extra: Record<string, unknown> = {}) => {
+      const groups = await groupBy({
+        group_by: [{ closeDate: { granularity, timeZone, ...extra } }],
+        aggregate: ['totalCount'],
+        filter: `id[eq]:${late.id}`,
+      });
+      return groups[0].groupByDimensionValues[0];
+    };
+    expect(await bucket('MONTH', 'UTC')).toBe('2031-03-01');
+    expect(await bucket('MONTH', 'Europe/Paris')).toBe('2031-04-01');
+    expect(await bucket('QUARTER', 'Europe/Paris')).toBe('2031-04-01');
+    expect(await bucket('DAY', 'America/New_York')).toBe('2031-03-31');
+    // 2031-03-31 is a Monday.
+    expect(await bucket('WEEK', 'UTC')).toBe('2031-03-31');
+    expect(await bucket('WEEK', 'UTC', { weekStartDay: 'SUNDAY' })).toBe('2031-03-30');
+    expect(await bucket('YEAR', 'UTC')).toBe('2031-01-01');
+    expect(await bucket('DAY_OF_THE_WEEK', 'UTC')).toBe('Monday');
+    expect(await bucket('QUARTER_OF_THE_YEAR', 'UTC')).toBe('Q1');
+    expect((await rest(em, `/rest/opportunities/${late.id}`, { method: 'DELETE' })).status).toBe(200);
+  });
+
   it('groups dates by MONTH granularity', async () => {
-    const groups = await groupBy({ group_by: [{ closeDate: { granularity: 'MONTH' } }], aggregate: ['totalCount'], limit: 200 });
+    const groups = await groupBy({ group_by: [{ closeDate: { granularity: 'MONTH', timeZone: 'UTC' } }], aggregate: ['totalCount'], limit: 200 });
     const expected = new Map<string, number>();
     for (const o of opportunities) {
       const key = o.closeDate ? new Date(o.closeDate).toISOString().slice(0, 7) : 'null';
@@ -114,11 +163,11 @@ describe('§7 groupBy', () => {
     expect(groups.length).toBe(2);
   });
 
-  it('returns at most 50 groups by default', async () => {
+  it('returns at most 50 groups by default, and for limit=0', async () => {
     const distinctNames = new Set(opportunities.map((o) => o.name)).size;
     expect(distinctNames).toBeGreaterThan(50);
-    const groups = await groupBy({ group_by: [{ name: true }], aggregate: ['totalCount'] });
-    expect(groups.length).toBe(50);
+    expect(await groupBy({ group_by: [{ name: true }], aggregate: ['totalCount'] })).toHaveLength(50);
+    expect(await groupBy({ group_by: [{ name: true }], aggregate: ['totalCount'], limit: 0 })).toHaveLength(50);
   });
 
   it('applies the filter before grouping', async () => {

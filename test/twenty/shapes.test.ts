@@ -98,9 +98,17 @@ describe('record shapes', () => {
 
   it('reads groupBy bare or wrapped and fills missing dimension values', async () => {
     script = () => ({ status: 200, body: [{ groupByDimensionValues: ['NEW'], totalCount: 2 }] });
-    expect(await client().groupBy('opportunities', { groupBy: [{ stage: true }], aggregate: ['totalCount'] })).toEqual([{ groupByDimensionValues: ['NEW'], totalCount: 2 }]);
+    expect(await client().groupBy('opportunities', { groupBy: [{ stage: true }], aggregate: ['totalCount'] })).toEqual({
+      supported: true,
+      rows: [{ groupByDimensionValues: ['NEW'], totalCount: 2 }],
+      complete: true,
+    });
     script = () => ({ status: 200, body: { data: { groupBy: [{ totalCount: 3 }] } } });
-    expect(await client().groupBy('opportunities', { groupBy: [], aggregate: ['totalCount'] })).toEqual([{ groupByDimensionValues: [], totalCount: 3 }]);
+    expect(await client().groupBy('opportunities', { groupBy: [], aggregate: ['totalCount'] })).toEqual({
+      supported: true,
+      rows: [{ groupByDimensionValues: [], totalCount: 3 }],
+      complete: true,
+    });
     const url = new URL(server.requests.at(-1)!.url, server.url);
     expect(JSON.parse(url.searchParams.get('aggregate')!)).toEqual(['totalCount']);
   });
