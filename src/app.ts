@@ -9,11 +9,15 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
+import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
   metrics: Metrics;
   transport: TwentyTransport;
+  config: Config;
+  /** Live feeds (subscriptions): `feeds.stats()` shows what polls. */
+  feeds: FeedHub;
   close(): Promise<void>;
 }
 
@@ -31,21 +35,26 @@ export function createApp(config: Config): App {
       metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
     },
   });
+  const logger = createLogger('info');
+  const feeds = createFeedHub(config, (message) => logger.warn(message));
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
+    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), { feeds }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
-    logging: createErrorLogger(createLogger('info')),
-    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
+    logging: createErrorLogger(logger),
+    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : []), ...feedPlugins(config, feeds)],
   });
   return {
     yoga,
     metrics,
     transport,
+    config,
+    feeds,
     async close() {
+      await feeds.close();
       await transport.close();
     },
   };
@@ -65,6 +74,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  const webSocket = attachWebSocket(server, app.yoga, { path: '/graphql', fallbackKey: app.config.twentyApiKey });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
@@ -72,6 +82,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
     server,
     url: `http://${shownHost}:${address.port}`,
     async close() {
+      await webSocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();

@@ -30,6 +30,22 @@ export interface Config {
   debugUpstream: boolean;
   /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
   graphiql: boolean;
+  /**
+   * Shared state of several instances (`REDIS_URL`, e.g. `redis://localhost:6379`): feeds' leases,
+   * events and replay window. Absent → everything in this process's memory.
+   */
+  redisUrl?: string;
+  /** Live feeds (subscriptions). */
+  feeds: {
+    /** How often a feed asks Twenty what changed (`FEED_POLL_INTERVAL_MS`, default 10000). */
+    pollIntervalMs: number;
+    /** The same when webhooks are configured: polling is only their safety net (`FEED_WEBHOOK_POLL_INTERVAL_MS`, default 60000). */
+    webhookPollIntervalMs: number;
+    /** How long events stay available to a reconnecting subscriber (`FEED_REPLAY_WINDOW_MS`, default 300000). */
+    replayWindowMs: number;
+    /** The secret Twenty signs webhooks with (`TWENTY_WEBHOOK_SECRET`); absent → `/webhooks/twenty` is off. */
+    webhookSecret?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -54,6 +70,13 @@ export function parseConfig(env: Env): Readonly<Config> {
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
     graphiql: onOff(env, 'GRAPHIQL', true),
+    redisUrl: redisUrl(env, 'REDIS_URL'),
+    feeds: {
+      pollIntervalMs: integer(env, 'FEED_POLL_INTERVAL_MS', 10_000, 10, 3_600_000),
+      webhookPollIntervalMs: integer(env, 'FEED_WEBHOOK_POLL_INTERVAL_MS', 60_000, 10, 3_600_000),
+      replayWindowMs: integer(env, 'FEED_REPLAY_WINDOW_MS', 300_000, 0, 86_400_000),
+      webhookSecret: text(env, 'TWENTY_WEBHOOK_SECRET'),
+    },
   };
   return Object.freeze(config);
 }
@@ -94,4 +117,12 @@ function url(env: Env, name: string): string | undefined {
   }
   // Users paste the REST base (…/rest) as often as the server root; REST paths are added by the client.
   return raw.replace(/\/+$/, '').replace(/\/rest$/, '');
+}
+
+function redisUrl(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  // The value may hold a password: the message does not repeat it.
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw new ConfigError(`${name} must be a redis:// or rediss:// URL.`);
+  return raw;
 }

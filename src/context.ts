@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TwentyClient, UpstreamCallEvent } from './twenty/types.js';
-import type { TwentyTransport } from './twenty/client.js';
+import type { ClientHooks, TwentyTransport } from './twenty/client.js';
+import type { FeedHub } from './feeds/hub.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
 
@@ -13,19 +14,35 @@ export interface UpstreamUsage {
 }
 
 /**
- * The per-request context: the only place that knows the caller's token. The client and the
- * loaders are bound to it and die with the request, so no data or cache crosses tokens.
+ * What lives as long as the caller's connection (one HTTP request, or a subscription's socket):
+ * the only place that knows the caller's token. Everything in it is bound to that token, so no
+ * data or cache crosses tokens.
  */
-export interface RequestContext {
+export interface ConnectionScope {
   client: TwentyClient;
-  loaders: Loaders;
   /**
    * A one-way hash of the upstream URL and the token: the key of any process-level cache
-   * (metadata, …). The URL is in it because one key may be valid on two Twenty servers.
+   * (metadata, feeds, …). The URL is in it because one key may be valid on two Twenty servers.
    */
   tokenKey: string;
   upstream: UpstreamUsage;
+  /** Another client for the same token, for work that outlives this connection (a feed's polls). */
+  clientFor(hooks?: ClientHooks): TwentyClient;
+  /** The app's live feeds (subscriptions); absent where no app made the context. */
+  feeds?: FeedHub;
 }
+
+/**
+ * What lives for one execution: a query, a mutation, or one event of a subscription. Loaders
+ * cache what they read, so they must never outlive it (a socket's loaders would serve the
+ * records of its first event for hours).
+ */
+export interface ExecutionScope {
+  loaders: Loaders;
+}
+
+/** The context every resolver gets: the connection scope and the current execution's scope. */
+export interface RequestContext extends ConnectionScope, ExecutionScope {}
 
 /** Reads `Authorization: Bearer <key>`; falls back to the configured key (single-tenant setups). */
 export function tokenFrom(request: Request, fallbackKey: string | undefined): string {
@@ -41,17 +58,45 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
   );
 }
 
-export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
+export function createConnectionScope(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  services: { feeds?: FeedHub } = {},
+): ConnectionScope {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
   };
-  const client = transport.clientFor(token, { onCall });
   return {
-    client,
-    loaders: createLoaders(client),
+    client: transport.clientFor(token, { onCall }),
     tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
     upstream,
+    clientFor: (hooks) => transport.clientFor(token, hooks),
+    feeds: services.feeds,
   };
+}
+
+export function createExecutionScope(connection: Pick<ConnectionScope, 'client'>): ExecutionScope {
+  return { loaders: createLoaders(connection.client) };
+}
+
+/**
+ * Starts a new execution on a context that outlives it (the next event of a subscription): the
+ * resolvers that follow see `scope`'s loaders. graphql-js executes a subscription's events one
+ * after another, so no resolver of the previous event is still running.
+ */
+export function beginExecution(context: RequestContext, scope: ExecutionScope): void {
+  context.loaders = scope.loaders;
+}
+
+export function createRequestContext(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  services: { feeds?: FeedHub } = {},
+): RequestContext {
+  const connection = createConnectionScope(transport, upstreamUrl, token, services);
+  return { ...connection, ...createExecutionScope(connection) };
 }

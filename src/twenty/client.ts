@@ -7,7 +7,7 @@ import { BadUserInputError, NotFoundError, UpstreamError } from '../errors.js';
 import { Http } from './http.js';
 import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
-import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
+import type { CallPriority, GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
 import { isUuid } from './filter-values.js';
 import type { BffError } from '../errors.js';
 
@@ -28,9 +28,19 @@ export interface TransportOptions {
   onCall?: (event: UpstreamCallEvent) => void;
 }
 
+/** Per-client options: the per-request hook (debug extension) and what the calls are for. */
+export interface ClientHooks {
+  onCall?: (event: UpstreamCallEvent) => void;
+  /**
+   * Whose calls these are, for the outbound budget: a screen waiting (`interactive`, the
+   * default), a report, or a feed's background poll (`feed`, served last).
+   */
+  priority?: CallPriority;
+}
+
 export interface TwentyTransport {
-  /** A client bound to one caller's token; `onCall` is the per-request hook (debug extension). */
-  clientFor(token: string, hooks?: { onCall?: (event: UpstreamCallEvent) => void }): TwentyClient;
+  /** A client bound to one caller's token. */
+  clientFor(token: string, hooks?: ClientHooks): TwentyClient;
   close(): Promise<void>;
 }
 

@@ -97,6 +97,9 @@ export interface TwentyClient {
   pageLimit(): Promise<number>;
 }
 
+/** Who is waiting for a call: the outbound budget serves them in this order. */
+export type CallPriority = 'interactive' | 'report' | 'feed';
+
 /** What one upstream call cost, reported to metrics and to `extensions.upstream`. */
 export interface UpstreamCallEvent {
   method: string;

@@ -14,6 +14,8 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 3,
       debugUpstream: false,
       graphiql: true,
+      redisUrl: undefined,
+      feeds: { pollIntervalMs: 10_000, webhookPollIntervalMs: 60_000, replayWindowMs: 300_000, webhookSecret: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,6 +34,11 @@ describe('parseConfig', () => {
       UPSTREAM_MAX_RETRIES: '0',
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
+      REDIS_URL: 'redis://cache:6379/2',
+      FEED_POLL_INTERVAL_MS: '2000',
+      FEED_WEBHOOK_POLL_INTERVAL_MS: '30000',
+      FEED_REPLAY_WINDOW_MS: '0',
+      TWENTY_WEBHOOK_SECRET: 's3cret',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +50,8 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 0,
       debugUpstream: true,
       graphiql: false,
+      redisUrl: 'redis://cache:6379/2',
+      feeds: { pollIntervalMs: 2000, webhookPollIntervalMs: 30_000, replayWindowMs: 0, webhookSecret: 's3cret' },
     });
   });
 
@@ -53,6 +62,8 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
+    ['FEED_POLL_INTERVAL_MS', '5', /FEED_POLL_INTERVAL_MS must be an integer from 10/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
