@@ -44,6 +44,8 @@ export interface Membership {
 export interface FeedStats {
   object: ObjectPlural;
   members: number;
+  /** Members that ever joined (only grows). */
+  joins: number;
   polling: boolean;
   ready: boolean;
   rows: number;
@@ -98,6 +100,7 @@ interface Member {
 /** A feed as seen by this instance: its members here, and its poller when this instance holds the lease. */
 class Feed {
   private readonly members = new Set<Member>();
+  private joins = 0;
   private client?: { member: Member; client: TwentyClient };
   private state?: FeedState;
   private holding = false;
@@ -136,6 +139,7 @@ class Feed {
   join(connection: ConnectionScope): Membership {
     const member: Member = { connection, listeners: new Set() };
     this.members.add(member);
+    this.joins += 1;
     if (this.members.size === 1) this.start();
     let left = false;
     return {
@@ -166,7 +170,7 @@ class Feed {
   }
 
   stats(): FeedStats {
-    return { object: this.object, members: this.members.size, polling: this.holding && !this.stopped, ready: this.gate.open, rows: this.state?.snapshots.size ?? 0 };
+    return { object: this.object, members: this.members.size, joins: this.joins, polling: this.holding && !this.stopped, ready: this.gate.open, rows: this.state?.snapshots.size ?? 0 };
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { FeedHub } from './hub.js';
 import { RedisBackend } from './redis-backend.js';
-import { useGraphQLSseSingleConnection, useSseEventIds } from './sse.js';
+import { useGraphQLSseSingleConnection, useSseSubscriptions } from './sse.js';
 import { useTwentyWebhooks } from './webhooks.js';
 
 export { FeedHub } from './hub.js';
@@ -40,5 +40,5 @@ export function createFeedHub(config: Pick<Config, 'feeds' | 'redisUrl'>, warn: 
 }
 
 export function feedPlugins(config: Pick<Config, 'feeds'>, hub: FeedHub): Plugin[] {
-  return [useGraphQLSseSingleConnection(), useSseEventIds(), useTwentyWebhooks({ secret: config.feeds.webhookSecret, hub })];
+  return [useGraphQLSseSingleConnection(), useSseSubscriptions(), useTwentyWebhooks({ secret: config.feeds.webhookSecret, hub })];
 }

@@ -25,17 +25,25 @@ export function useGraphQLSseSingleConnection(endpoint = '/graphql'): Plugin {
 }
 
 /**
- * Labels every SSE event of a feed with its event id (`id: <eventId>`), so a browser's
- * EventSource sends it back as `Last-Event-ID` when it reconnects and resumes where it left.
- * Yoga's SSE writer has no place for an id, but it serialises each result with the result's own
- * `stringify` when present: appending the `id:` line there puts it inside the same SSE event.
+ * Two things yoga's SSE writer needs for feeds:
+ * - Every event of a feed is labelled with its event id (`id: <eventId>`), so a browser's
+ *   EventSource sends it back as `Last-Event-ID` when it reconnects and resumes where it left.
+ *   The writer has no place for an id, but it serialises each result with the result's own
+ *   `stringify` when present: appending the `id:` line there puts it inside the same SSE event.
+ * - A subscription that cannot start (bad filter, refused key) is answered with status 200 and
+ *   its error as the stream's one event, as graphql-ws sends it: with a 4xx or 5xx status SSE
+ *   clients report a network error and never read the error's code.
  */
-export function useSseEventIds(): Plugin {
+export function useSseSubscriptions(): Plugin {
   return {
     onExecutionResult({ request, result, setResult, context }) {
-      if (!result || !isAsyncIterable(result)) return;
+      if (!result) return;
       const accept = request.headers.get('accept') ?? '';
       if (!accept.includes('text/event-stream') || accept.includes('multipart/mixed')) return;
+      if (!isAsyncIterable(result)) {
+        if (!('data' in result) && result.errors?.length) setResult({ ...result, extensions: { ...result.extensions, http: { status: 200 } } });
+        return;
+      }
       setResult(
         mapAsyncIterator(result, (value) => {
           const eventId = currentEventId(context);
