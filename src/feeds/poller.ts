@@ -18,9 +18,11 @@ import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.j
 import { classify, destroyed, type ChangeDraft } from './events.js';
 
 /**
- * How far before the watermark each poll reads again. `updatedAt` is set when a write starts and
- * becomes visible when it commits, and Twenty may run on several servers: a write that commits
- * late, or was stamped by a clock behind by less than this, is still found.
+ * How far before the watermark polls read again while it is recent. `updatedAt` is set when a
+ * write starts and becomes visible when it commits, and Twenty may run on several servers: a write
+ * that commits late, or was stamped by a clock behind by less than this, is still found. Once the
+ * watermark has not moved for this long (our clock), polls read from the watermark itself, so a
+ * burst of writes is not read again and again.
  */
 export const POLL_OVERLAP_MS = 10_000;
 
@@ -29,6 +31,8 @@ export interface FeedState {
   snapshots: Map<string, TwentyRecord>;
   /** The newest `updatedAt`/`deletedAt` read so far (Twenty's clock, ISO); null while the object is empty. */
   watermark: string | null;
+  /** Until when (our clock, ms) polls also read the overlap before the watermark. */
+  overlapUntil: number;
 }
 
 /** What one poll found: the changes in the order found, and the copies to keep afterwards. */
@@ -65,7 +69,7 @@ export async function readBaseline(client: TwentyClient, object: ObjectPlural): 
     snapshots.set(record.id, record);
     watermark = later(watermark, record);
   }
-  return { snapshots, watermark };
+  return { snapshots, watermark, overlapUntil: Date.now() + POLL_OVERLAP_MS };
 }
 
 /** Asks Twenty what changed since `state`; `state` itself is left as it is (see `applyPoll`). */
@@ -90,7 +94,10 @@ export async function pollChanges(client: TwentyClient, object: ObjectPlural, st
     result.changed.set(id, null);
   };
 
-  const since = state.watermark === null ? undefined : new Date(Date.parse(state.watermark) - POLL_OVERLAP_MS).toISOString();
+  // `gte`, never `gt`: Twenty keeps microseconds and shows milliseconds, so rows of the watermark's
+  // millisecond may sort after it; they are read again and recognised by their version.
+  const overlap = Date.now() < state.overlapUntil ? POLL_OVERLAP_MS : 0;
+  const since = state.watermark === null ? undefined : new Date(Date.parse(state.watermark) - overlap).toISOString();
   const recent: FilterInput = since === undefined ? EVERY_ROW : { or: [{ updatedAt: { gte: since } }, { deletedAt: { gte: since } }] };
   for (const record of await listAll(client, object, { filter: filterOf(recent), orderBy: BY_UPDATED_AT })) take(record);
 
@@ -133,6 +140,7 @@ export function applyPoll(state: FeedState, result: Pick<PollResult, 'changed' |
     if (record === null) state.snapshots.delete(id);
     else state.snapshots.set(id, record);
   }
+  if (result.watermark !== state.watermark) state.overlapUntil = Date.now() + POLL_OVERLAP_MS;
   state.watermark = result.watermark;
 }
 

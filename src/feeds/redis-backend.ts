@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { compareEventIds, eventIdTime, type ChangeDraft, type ChangeEvent, type FeedFailure, type FeedMessage } from './events.js';
 import { tooOld, type FeedBackend, type FeedWake, type StateChange } from './backend.js';
-import type { FeedState } from './poller.js';
+import { POLL_OVERLAP_MS, type FeedState } from './poller.js';
 import type { TwentyRecord } from '../twenty/types.js';
 
 const PREFIX = 'twenty-bff:feed';
@@ -122,7 +122,8 @@ export class RedisBackend implements FeedBackend {
     if (meta.ready !== '1') return undefined;
     const snapshots = new Map<string, TwentyRecord>();
     for (const [id, json] of Object.entries(rows)) snapshots.set(id, JSON.parse(json) as TwentyRecord);
-    return { snapshots, watermark: meta.watermark ? meta.watermark : null };
+    // The previous poller's recent reads are unknown: read the overlap again for a while.
+    return { snapshots, watermark: meta.watermark ? meta.watermark : null, overlapUntil: Date.now() + POLL_OVERLAP_MS };
   }
 
   async hasState(feed: string): Promise<boolean> {

@@ -136,6 +136,56 @@ export async function wsSubscribe(
   return collected;
 }
 
+/**
+ * A bare SSE subscriber, as a browser's EventSource is one: a POST with `Accept: text/event-stream`
+ * whose events are kept as text. Light enough to open a thousand of.
+ */
+export interface RawSse {
+  /** Every `data:` payload received, parsed. */
+  events: Rec[];
+  /** The `id:` of each event, in order. */
+  ids: string[];
+  status: number;
+  close(): void;
+}
+
+export async function rawSse(stack: Stack, query: string, options: { key?: string; lastEventId?: string; variables?: Rec } = {}): Promise<RawSse> {
+  const controller = new AbortController();
+  const response = await fetch(stack.graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization: `Bearer ${options.key ?? stack.emulator.keys.acme}`,
+      ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}),
+    },
+    body: JSON.stringify({ query, variables: options.variables }),
+    signal: controller.signal,
+  });
+  const sse: RawSse = { events: [], ids: [], status: response.status, close: () => controller.abort() };
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (/^event: next$/m.test(block) && data) sse.events.push(JSON.parse(data) as Rec);
+          const id = /^id: (.+)$/m.exec(block)?.[1];
+          if (id) sse.ids.push(id);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return sse;
+}
+
 const joinCount = (stack: Stack) => stack.server.app.feeds.stats().reduce((n, feed) => n + feed.joins, 0);
 const allReady = (stack: Stack) => stack.server.app.feeds.stats().every((feed) => feed.members === 0 || feed.ready);
 
@@ -146,8 +196,8 @@ function fieldOf(query: string): string {
 }
 
 /** The feeds' change polls (not baselines, checks or counts) the BFF sent for `object`, from the emulator's log. */
-export function pollsOf(stack: Stack, object: string): RequestLogEntry[] {
-  return stack.restCalls().filter((entry) => entry.method === 'GET' && entry.object === object && isChangePoll(entry));
+export function pollsOf(stack: Stack, object: string, log = stack.restCalls()): RequestLogEntry[] {
+  return log.filter((entry) => entry.method === 'GET' && entry.object === object && isChangePoll(entry));
 }
 
 export function isChangePoll(entry: RequestLogEntry): boolean {
