@@ -89,8 +89,10 @@ export class RedisBackend implements FeedBackend {
   };
 
   constructor(private readonly options: RedisBackendOptions) {
-    this.commands = new Redis(options.url, { lazyConnect: false });
-    this.subscriber = new Redis(options.url, { lazyConnect: false });
+    this.commands = new Redis(options.url);
+    // Subscribing starts before the connection is up; ioredis's ready check (INFO) would then be
+    // refused on a connection already in subscriber mode.
+    this.subscriber = new Redis(options.url, { enableReadyCheck: false });
     // Connection trouble is retried by ioredis; an unhandled 'error' event would end the process.
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
     this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: this.subscriber });

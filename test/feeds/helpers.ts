@@ -143,6 +143,8 @@ export async function wsSubscribe(
 export interface RawSse {
   /** Every `data:` payload received, parsed. */
   events: Rec[];
+  /** When each event arrived. */
+  arrivals: number[];
   /** The `id:` of each event, in order. */
   ids: string[];
   status: number;
@@ -162,7 +164,7 @@ export async function rawSse(stack: Stack, query: string, options: { key?: strin
     body: JSON.stringify({ query, variables: options.variables }),
     signal: controller.signal,
   });
-  const sse: RawSse = { events: [], ids: [], status: response.status, close: () => controller.abort() };
+  const sse: RawSse = { events: [], arrivals: [], ids: [], status: response.status, close: () => controller.abort() };
   void (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
@@ -174,7 +176,10 @@ export async function rawSse(stack: Stack, query: string, options: { key?: strin
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (/^event: next$/m.test(block) && data) sse.events.push(JSON.parse(data) as Rec);
+          if (/^event: next$/m.test(block) && data) {
+            sse.events.push(JSON.parse(data) as Rec);
+            sse.arrivals.push(Date.now());
+          }
           const id = /^id: (.+)$/m.exec(block)?.[1];
           if (id) sse.ids.push(id);
         }
