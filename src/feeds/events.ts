@@ -41,16 +41,14 @@ export const isFailure = (message: FeedMessage): message is FeedFailure => 'erro
 /** Fields that change with every write and say nothing about what was changed. */
 const BOOKKEEPING = new Set(['updatedAt', 'updatedBy']);
 
-/** A record's version: a change of either timestamp is a change of the record. */
-export const versionOf = (record: TwentyRecord): string => `${String(record.updatedAt ?? '')}|${String(record.deletedAt ?? '')}`;
-
 /**
  * The change that turns `before` (the feed's last copy, undefined for a record it never saw)
- * into `after`, or null when it is the same version. A record first seen already soft-deleted
- * gives nothing: no subscriber can have seen it alive.
+ * into `after`, or null when nothing differs. Whole records are compared, not `updatedAt`: Twenty
+ * shows milliseconds, so two writes within one would look like one version. A record first seen
+ * already soft-deleted gives nothing: no subscriber can have seen it alive.
  */
 export function classify(before: TwentyRecord | undefined, after: TwentyRecord): ChangeDraft | null {
-  if (before && versionOf(before) === versionOf(after)) return null;
+  if (before && canonical(before) === canonical(after)) return null;
   const deleted = Boolean(after.deletedAt);
   const updatedAt = String(after.updatedAt ?? new Date().toISOString());
   if (!before) return deleted ? null : { kind: 'CREATED', id: after.id, at: updatedAt, changedFields: null, before: null, after };
