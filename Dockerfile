@@ -22,6 +22,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
+COPY dashboard ./dashboard
 # The embedded emulator (used when TWENTY_API_URL is unset) keeps its SQLite file here.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

@@ -7,6 +7,7 @@ import { createErrorLogger, toGraphQLError } from './errors.js';
 import { Metrics } from './metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
+import { useDashboard } from './plugins/use-dashboard.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
 import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
@@ -45,7 +46,7 @@ export function createApp(config: Config): App {
     context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), { feeds }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(logger),
-    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : []), ...feedPlugins(config, feeds)],
+    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : []), ...feedPlugins(config, feeds), useDashboard({ needsKey: !config.twentyApiKey })],
   });
   return {
     yoga,
