@@ -29,6 +29,7 @@ async function main(): Promise<void> {
 
   const server = await listen(createApp(config), config.port, config.host);
   console.log(`twenty-bff GraphQL: ${server.url}/graphql (GraphiQL in a browser), metrics: ${server.url}/metrics`);
+  console.log(`Live pipeline: ${server.url}/dashboard; subscriptions over SSE and WebSocket on /graphql${config.feeds.webhookSecret ? '; Twenty webhooks: POST /webhooks/twenty' : ''}${config.redisUrl ? '; feeds shared through Redis' : ''}`);
   if (emulator) {
     console.log(`Embedded Twenty emulator: ${emulator.url}/rest (db ${config.emulator.dbFile})`);
     console.log(`Demo API keys: acme = ${emulator.keys.acme} (the default), globex = ${emulator.keys.globex}`);
