@@ -7,8 +7,7 @@ import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { createExecutionScope, type ConnectionScope, type ExecutionScope } from '../context.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
 import { checkEventId } from './backend.js';
-import { compareEventIds, isFailure, type ChangeEvent, type FeedMessage } from './events.js';
-import { errorOf } from './hub.js';
+import { compareEventIds, errorOf, isFailure, type ChangeEvent, type FeedMessage } from './events.js';
 
 /** What a change stream yields: an event, or the failure that ends it (thrown by the field's resolver). */
 export type Delivery = ChangeEvent | { failure: Error };

@@ -2,6 +2,7 @@
  * What a feed carries: changes of one object's records, found by comparing what Twenty returns
  * now with the last version the feed saw of each record.
  */
+import { ForbiddenError, NotFoundError, UnauthenticatedError, UpstreamError, type BffError } from '../errors.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
 
 /** The objects that have feeds (the `…Changed` subscriptions). */
@@ -37,6 +38,16 @@ export interface FeedFailure {
 export type FeedMessage = ChangeEvent | FeedFailure;
 
 export const isFailure = (message: FeedMessage): message is FeedFailure => 'error' in message;
+
+/** The error a subscriber sees for a feed's failure. */
+export function errorOf(failure: FeedFailure): BffError {
+  const { code, message } = failure.error;
+  if (code === 'UNAUTHENTICATED') return new UnauthenticatedError(message);
+  if (code === 'FORBIDDEN') return new ForbiddenError(message);
+  if (code === 'NOT_FOUND') return new NotFoundError(message);
+  return new UpstreamError(message);
+}
+
 
 /** Fields that change with every write and say nothing about what was changed. */
 const BOOKKEEPING = new Set(['updatedAt', 'updatedBy']);

@@ -14,8 +14,8 @@
 import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { beginExecution, createExecutionScope, type ConnectionScope, type RequestContext } from '../context.js';
 import type { ObjectPlural } from '../twenty/types.js';
-import { canonical, isFailure } from './events.js';
-import { errorOf, type FeedHub, type Membership } from './hub.js';
+import { canonical, errorOf, isFailure } from './events.js';
+import type { FeedHub, Membership } from './hub.js';
 
 export interface LiveQueryOptions<T> {
   /** The subscriber's connection: its key, and the app's feeds. */
