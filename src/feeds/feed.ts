@@ -184,11 +184,13 @@ export class Feed {
       this.failures = 0;
       return next;
     } catch (error) {
-      if (isFinal(error)) {
-        await this.fail(error);
-        return undefined;
-      }
       this.failures += 1;
+      if (isFinal(error)) {
+        // Every member is told and ends; one joining meanwhile waits for the next attempt.
+        await this.fail(error);
+        this.gate = new Gate();
+        return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);
+      }
       this.hub.options.onError?.(error, { object: this.object });
       if (!this.gate.open) this.gate.fail(error);
       return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);

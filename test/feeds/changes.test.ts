@@ -125,6 +125,22 @@ describe('feeds and keys', () => {
     for (const feed of [badFilter, badKey, overWs]) feed.close();
   });
 
+  it('keeps a feed alive through Twenty failures and delivers what changed meanwhile', async () => {
+    const feed = await sseSubscribe(stack, 'subscription { taskChanged { kind id node { title } } }');
+    try {
+      // Every attempt of the next polls fails (the client's retries included), then Twenty is back.
+      stack.emulator.injectFault({ kind: '503', times: 12, method: 'GET', path: '/rest/tasks' });
+      const task = await write.create(stack, 'tasks', { title: 'Made during an outage' });
+      const { change } = await feed.next((c) => c.id === task.id, 30_000);
+      expect(change).toMatchObject({ kind: 'CREATED', node: { title: 'Made during an outage' } });
+      expect(feed.results.filter((r) => r.errors)).toEqual([]);
+      const failed = stack.restCalls().filter((call) => call.object === 'tasks' && call.status === 503).length;
+      expect(failed).toBe(12);
+    } finally {
+      feed.close();
+    }
+  });
+
   it('resolves the nested fields of one event once for all the subscribers of a key', async () => {
     const query = 'subscription { personChanged { id node { company { name } } } }';
     const feeds = [await sseSubscribe(stack, query), await sseSubscribe(stack, query), await wsSubscribe(stack, query)];
