@@ -42,9 +42,8 @@ export function useTwentyWebhooks(options: { secret?: string; hub: FeedHub }): P
 async function receive(request: Request, { secret, hub }: { secret?: string; hub: FeedHub }): Promise<{ status: number; body: Record<string, unknown> }> {
   if (!secret) return { status: 404, body: { error: 'Webhooks are off: set TWENTY_WEBHOOK_SECRET to the secret of your Twenty webhooks.' } };
   if (request.method !== 'POST') return { status: 405, body: { error: 'POST only.' } };
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return { status: 413, body: { error: 'Body too large.' } };
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { status: 413, body: { error: 'Body too large.' } };
+  const raw = await readCapped(request, MAX_BODY_BYTES);
+  if (raw === undefined) return { status: 413, body: { error: 'Body too large.' } };
 
   const timestamp = request.headers.get('x-twenty-webhook-timestamp') ?? '';
   const signature = (request.headers.get('x-twenty-webhook-signature') ?? '').toLowerCase();
@@ -72,6 +71,26 @@ async function receive(request: Request, { secret, hub }: { secret?: string; hub
   if (!(await hub.backend.claim(twin, 2 * WEBHOOK_TOLERANCE_MS))) return { status: 200, body: { ok: true, duplicate: true } };
   await hub.wake({ object, workspaceId, recordId: record.id.toLowerCase(), destroyed: action === 'destroyed' });
   return { status: 200, body: { ok: true } };
+}
+
+/** The body as text, or undefined past `max` bytes (reading stops there). */
+async function readCapped(request: Request, max: number): Promise<string | undefined> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) return undefined;
+  if (!request.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 interface Delivery {

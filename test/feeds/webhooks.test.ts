@@ -115,6 +115,11 @@ describe('Twenty webhooks', () => {
     });
     expect(twin).toBe(0);
 
+    const tooBig = await pollsDuring(async () => {
+      expect((await deliver(genuine, { raw: JSON.stringify({ ...genuine, padding: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+    });
+    expect(tooBig).toBe(0);
+
     // Authentic but of no use: an object without feeds, a metadata event.
     const ignored = await pollsDuring(async () => {
       expect((await deliver(delivery('noteTarget.created', { id: deal.id }))).body.ignored).toBe(true);
