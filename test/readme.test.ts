@@ -2,30 +2,20 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { startStack, type Stack } from './support/stack.js';
+import { rawSse, waitFor, write } from './feeds/helpers.js';
 
 /**
  * A subscription example's first event, over SSE: a deal in a late stage (what the README's
  * example filters on) is created through REST once the subscription is open.
  */
 async function firstEvent(stack: Stack, source: string): Promise<{ status: number; body: { data?: unknown; errors?: unknown } }> {
-  const controller = new AbortController();
-  const response = await fetch(stack.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${stack.emulator.keys.acme}` },
-    body: JSON.stringify({ query: source }),
-    signal: controller.signal,
-  });
-  const reader = response.body!.getReader();
-  await reader.read(); // the stream's opening ping: the subscription is live
-  await fetch(`${stack.emulator.url}/rest/opportunities`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.emulator.keys.acme}` },
-    body: JSON.stringify({ name: 'README live deal', stage: 'PROPOSAL' }),
-  });
-  let text = '';
-  while (!/^data: (.+)$/m.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-  controller.abort();
-  return { status: response.status, body: JSON.parse(/^data: (.+)$/m.exec(text)![1]) };
+  const sse = await rawSse(stack, source);
+  try {
+    await write.create(stack, 'opportunities', { name: 'README live deal', stage: 'PROPOSAL' });
+    return { status: sse.status, body: await waitFor(() => sse.events[0], 10_000, 'the first event') };
+  } finally {
+    sse.close();
+  }
 }
 
 /** Every ```graphql block of the README, in order, with its operation name. */
