@@ -29,6 +29,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
+COPY dashboard ./dashboard
 USER node
 EXPOSE 4000
 # Liveness: /health says the process answers. Readiness (/ready, whether Twenty answers) is for

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseConfig } from '../src/config.js';
 import { createApp, listen } from '../src/app.js';
 import { startEmulator } from '../src/emulator/index.js';
+import { benchFeeds } from './feeds.js';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -117,6 +118,7 @@ async function main() {
   await server.close();
   await emulator.close();
   await (await import('./reports.js')).benchReports({ latencyMs: LATENCY_MS, runs: RUNS });
+  await benchFeeds();
 }
 
 function round(n: number): number {

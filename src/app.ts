@@ -19,9 +19,11 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useSafeErrors } from './plugins/use-safe-errors.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
+import { useDashboard } from './plugins/use-dashboard.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, twentyBuckets, type TwentyTransport } from './twenty/client.js';
 import { RedisBudgetStore } from './twenty/budget/redis-store.js';
+import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -32,6 +34,9 @@ export interface App {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Set when shutting down: `/ready` answers 503 from then on. */
   draining: boolean;
+  config: Config;
+  /** Live feeds (subscriptions): `feeds.stats()` shows what polls. */
+  feeds: FeedHub;
   close(): Promise<void>;
 }
 
@@ -90,6 +95,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
   const state = { draining: false };
   let closing: Promise<void> | undefined;
+  const feeds = createFeedHub(config, (message) => logger.warn(message));
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema({ federation: config.federation }),
     graphqlEndpoint: GRAPHQL_PATH,
@@ -107,7 +113,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         tokenFrom(request, config.twentyApiKey, config.corsOrigins),
         // A client that disconnects stops its upstream work; the operation's time is bounded from here.
         { signal: request.signal, deadline: Date.now() + config.operationTimeoutMs },
-        { reports, onWrite },
+        { reports, onWrite, feeds },
       ),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(yogaLogger(logger), reported),
@@ -125,6 +131,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       useMetrics(metrics, { onScrapeError: (error) => logger.error({ err: error }, 'metrics scrape failed') }),
       ...(config.debugUpstream ? [useUpstreamDebug()] : []),
       ...(responseCache ? [responseCache.plugin] : []),
+      ...feedPlugins(config, feeds),
+      useDashboard({ needsKey: !config.twentyApiKey }),
     ],
   });
   return {
@@ -132,6 +140,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     metrics,
     transport,
     logger,
+    config,
+    feeds,
     get draining() {
       return state.draining;
     },
@@ -143,7 +153,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       requestScope.run(scope, () => void yoga(request, response));
     },
     close() {
-      return (closing ??= transport.close());
+      return (closing ??= feeds.close().then(() => transport.close()));
     },
   };
 }
@@ -192,6 +202,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  const webSocket = attachWebSocket(server, app.yoga, { path: '/graphql', fallbackKey: app.config.twentyApiKey, trustedOrigins: app.config.corsOrigins });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const closed = () => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -203,6 +214,8 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
       const deadline = performance.now() + timeoutMs;
       app.draining = true;
       const done = closed();
+      // Subscriptions never end by themselves: their sockets close now (clients reconnect elsewhere).
+      await webSocket.close();
       // Keep-alive connections would hold `close` open: end the idle ones now, the others after
       // their response.
       server.closeIdleConnections();
@@ -223,6 +236,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
       return { cut };
     },
     async close() {
+      await webSocket.close();
       server.closeAllConnections();
       await closed();
       await app.close();

@@ -63,7 +63,10 @@ export interface Config {
   rateLimitMaxWaitMs: number;
   /** Calls to Twenty in flight at once per workspace key (`UPSTREAM_CONCURRENCY_PER_WORKSPACE`, default 16). */
   upstreamConcurrencyPerWorkspace: number;
-  /** Redis for state shared by every instance (`REDIS_URL`, e.g. redis://localhost:6379); unset: this process's memory. */
+  /**
+   * Redis for state shared by every instance (`REDIS_URL`, e.g. redis://localhost:6379): the
+   * outbound budget, feeds' leases, events and replay window. Unset: this process's memory.
+   */
   redisUrl?: string;
 
   // --- Front door ---
@@ -95,6 +98,20 @@ export interface Config {
   logLevel: LogLevel;
   /** Longest wait for in-flight operations after SIGTERM, in ms (`SHUTDOWN_TIMEOUT_MS`, default 8000: within `docker stop`'s 10 s). */
   shutdownTimeoutMs: number;
+
+  // --- Live feeds ---
+
+  /** Live feeds (subscriptions). */
+  feeds: {
+    /** How often a feed asks Twenty what changed (`FEED_POLL_INTERVAL_MS`, default 10000). */
+    pollIntervalMs: number;
+    /** The same when webhooks are configured: polling is only their safety net (`FEED_WEBHOOK_POLL_INTERVAL_MS`, default 60000). */
+    webhookPollIntervalMs: number;
+    /** How long events stay available to a reconnecting subscriber (`FEED_REPLAY_WINDOW_MS`, default 300000). */
+    replayWindowMs: number;
+    /** The secret Twenty signs webhooks with (`TWENTY_WEBHOOK_SECRET`); absent → `/webhooks/twenty` is off. */
+    webhookSecret?: string;
+  };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -147,6 +164,12 @@ export function parseConfig(env: Env): Readonly<Config> {
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8_000, 0, 600_000),
+    feeds: {
+      pollIntervalMs: integer(env, 'FEED_POLL_INTERVAL_MS', 10_000, 10, 3_600_000),
+      webhookPollIntervalMs: integer(env, 'FEED_WEBHOOK_POLL_INTERVAL_MS', 60_000, 10, 3_600_000),
+      replayWindowMs: integer(env, 'FEED_REPLAY_WINDOW_MS', 300_000, 0, 86_400_000),
+      webhookSecret: text(env, 'TWENTY_WEBHOOK_SECRET'),
+    },
   };
   return Object.freeze(config);
 }
@@ -246,14 +269,7 @@ function url(env: Env, name: string): string | undefined {
 function redisUrl(env: Env, name: string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
-    throw new ConfigError(`${name} must be a redis:// or rediss:// URL such as redis://localhost:6379, got '${raw}'.`);
-  }
+  // The value may hold a password: the message does not repeat it.
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw new ConfigError(`${name} must be a redis:// or rediss:// URL.`);
   return raw;
 }

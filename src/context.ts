@@ -1,6 +1,7 @@
 import type { TwentyClient, UpstreamCallEvent } from './twenty/types.js';
 import type { ClientOptions, TwentyTransport } from './twenty/client.js';
 import { workspaceKey } from './twenty/workspace-key.js';
+import type { FeedHub } from './feeds/hub.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
 import { createReports, type Reports } from './reports/index.js';
@@ -14,21 +15,43 @@ export interface UpstreamUsage {
 }
 
 /**
- * The per-request context: the only place that knows the caller's token. The client and the
- * loaders are bound to it and die with the request, so no data or cache crosses tokens.
+ * What lives as long as the caller's connection (one HTTP request, or a subscription's socket):
+ * the only place that knows the caller's token. Everything in it is bound to that token, so no
+ * data or cache crosses tokens.
  */
-export interface RequestContext {
+export interface ConnectionScope {
+  /** Bound to the request: its signal (a disconnect stops its upstream work) and its deadline. */
   client: TwentyClient;
-  loaders: Loaders;
   /**
-   * A one-way hash of the upstream URL and the token: the key of any process-level cache
-   * (metadata, …). The URL is in it because one key may be valid on two Twenty servers.
+   * A one-way hash of the upstream URL and the token (`workspaceKey`): the key of any
+   * process-level cache (metadata, reports, feeds, the budget). The URL is in it because one key
+   * may be valid on two Twenty servers.
    */
   tokenKey: string;
   upstream: UpstreamUsage;
+  /**
+   * Another client for the same token, for work that outlives this connection's request (a
+   * feed's polls, a subscription's events): not bound to the request's signal or deadline; each
+   * call is bounded by OPERATION_TIMEOUT_MS, and `priority` places it in the workspace's budget.
+   */
+  clientFor(options?: Pick<ClientOptions, 'priority' | 'onCall'>): TwentyClient;
   /** The app's reports: cache (keyed by `tokenKey` inside) and pipeline settings (src/reports/). */
   reports: Reports;
+  /** The app's live feeds (subscriptions); absent where no app made the context. */
+  feeds?: FeedHub;
 }
+
+/**
+ * What lives for one execution: a query, a mutation, or one event of a subscription. Loaders
+ * cache what they read, so they must never outlive it (a socket's loaders would serve the
+ * records of its first event for hours).
+ */
+export interface ExecutionScope {
+  loaders: Loaders;
+}
+
+/** The context every resolver gets: the connection scope and the current execution's scope. */
+export interface RequestContext extends ConnectionScope, ExecutionScope {}
 
 /** What the app shares with every request context. */
 export interface AppContextOptions {
@@ -39,6 +62,8 @@ export interface AppContextOptions {
    * it may have happened), with the token hash and the object plural: caches drop what it read.
    */
   onWrite?: (tokenKey: string, object: string) => void;
+  /** The app's live feeds. */
+  feeds?: FeedHub;
 }
 
 const UNCACHED_REPORTS = createReports({ cacheTtlMs: 0, pipeline: { probabilities: {}, wonStages: [] } });
@@ -90,13 +115,13 @@ function foreignPage(request: Request, trustedOrigins: readonly string[]): strin
  * `binding`: the request's signal (a disconnect stops its upstream work) and the operation's
  * deadline (OPERATION_TIMEOUT_MS from the request's start).
  */
-export function createRequestContext(
+export function createConnectionScope(
   transport: TwentyTransport,
   upstreamUrl: string,
   token: string,
   binding: Pick<ClientOptions, 'signal' | 'deadline'> = {},
   app: AppContextOptions = {},
-): RequestContext {
+): ConnectionScope {
   const upstream: UpstreamUsage = { calls: 0, ms: 0 };
   const tokenKey = workspaceKey(upstreamUrl, token);
   const onCall = (event: UpstreamCallEvent) => {
@@ -104,12 +129,36 @@ export function createRequestContext(
     upstream.ms += event.ms;
     if (event.method !== 'GET') app.onWrite?.(tokenKey, event.object);
   };
-  const client = transport.clientFor(token, { onCall, ...binding });
   return {
-    client,
-    loaders: createLoaders(client),
+    client: transport.clientFor(token, { onCall, ...binding }),
     tokenKey,
     upstream,
+    clientFor: (options = {}) => transport.clientFor(token, options),
     reports: app.reports ?? UNCACHED_REPORTS,
+    feeds: app.feeds,
   };
+}
+
+export function createExecutionScope(connection: Pick<ConnectionScope, 'client'>): ExecutionScope {
+  return { loaders: createLoaders(connection.client) };
+}
+
+/**
+ * Starts a new execution on a context that outlives it (the next event of a subscription): the
+ * resolvers that follow see `scope`'s loaders. graphql-js executes a subscription's events one
+ * after another, so no resolver of the previous event is still running.
+ */
+export function beginExecution(context: RequestContext, scope: ExecutionScope): void {
+  context.loaders = scope.loaders;
+}
+
+export function createRequestContext(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  binding: Pick<ClientOptions, 'signal' | 'deadline'> = {},
+  app: AppContextOptions = {},
+): RequestContext {
+  const connection = createConnectionScope(transport, upstreamUrl, token, binding, app);
+  return { ...connection, ...createExecutionScope(connection) };
 }

@@ -66,6 +66,9 @@ async function main(): Promise<void> {
     { graphql: `${server.url}/graphql`, metrics: `${server.url}/metrics`, ready: `${server.url}/ready` },
     `twenty-bff GraphQL: ${server.url}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`,
   );
+  logger.info(
+    `Live pipeline: ${server.url}/dashboard; subscriptions over SSE and WebSocket on /graphql${config.feeds.webhookSecret ? '; Twenty webhooks: POST /webhooks/twenty' : ''}${config.redisUrl ? '; feeds shared through Redis' : ''}`,
+  );
   if (emulator) {
     logger.info(`Embedded Twenty emulator: ${emulator.url}/rest (db ${config.emulator.dbFile})`);
     logger.info(`Demo API keys: acme = ${emulator.keys.acme} (the default), globex = ${emulator.keys.globex}`);

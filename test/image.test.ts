@@ -35,7 +35,11 @@ describe('the production image', () => {
     dir = mkdtempSync(join(tmpdir(), 'twenty-bff-image-'));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(dir, 'dist')]);
-    for (const path of ['package.json', 'package-lock.json', 'schema']) cpSync(path, join(dir, path), { recursive: true });
+    // What the runtime stage copies from the build context (package.json, schema/, dashboard/, …),
+    // read from the Dockerfile itself, and the lockfile the deps stage installs from.
+    const fromContext = [...runtimeStage.matchAll(/^COPY (?!--)(\S+) \S+$/gm)].map((match) => match[1]);
+    expect(fromContext).toContain('schema');
+    for (const path of ['package-lock.json', ...fromContext]) cpSync(path, join(dir, path), { recursive: true });
     // As the Dockerfile's deps stage; from npm's cache when it holds the packages already.
     await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir });
     emulator = await startEmulator({ dbFile: ':memory:', companies: 4, rateLimit: false });

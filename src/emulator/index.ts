@@ -12,6 +12,7 @@ import { RestHandler } from './rest-handler.js';
 import { seedIfEmpty, seedMismatchWarning } from './seed.js';
 import { createServer } from './server.js';
 import { Store } from './store.js';
+import { Webhooks, workspaceIdOf } from './webhooks.js';
 
 export type { EmulatorStats, FaultKind, FaultSpec, RequestLogEntry, StageOptionSpec };
 
@@ -48,6 +49,8 @@ export interface Emulator {
   /** e.g. 'http://127.0.0.1:54321', no trailing slash. */
   url: string;
   keys: { acme: string; globex: string };
+  /** Each workspace's id, as webhook deliveries name it (§11). */
+  workspaceIds: { acme: string; globex: string };
   stats(): EmulatorStats;
   /** Clears counters, log, pending faults and rate-limit buckets; keeps the data. */
   reset(): void;
@@ -89,10 +92,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const controls = new Controls();
   if (options.latencyMs !== undefined) controls.setLatency(options.latencyMs);
   const rateLimiter = new RateLimiter(options.rateLimit);
+  const webhooks = new Webhooks();
   let baseUrl = '';
   const server = createServer({
     registry,
-    rest: new RestHandler(store, registry, { pageLimit, legacy }),
+    rest: new RestHandler(store, registry, { pageLimit, legacy }, webhooks),
+    webhooks,
     controls,
     rateLimiter,
     keys: new Map(Object.entries(DEMO_KEYS).map(([ws, key]) => [key, ws])),
@@ -119,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: baseUrl,
     keys: { ...DEMO_KEYS },
+    workspaceIds: { acme: workspaceIdOf('acme'), globex: workspaceIdOf('globex') },
     stats: () => controls.stats(),
     reset: () => {
       controls.reset();
@@ -130,8 +136,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          db.close();
-          resolve();
+          void webhooks.close().finally(() => {
+            db.close();
+            resolve();
+          });
         });
         server.closeAllConnections();
       })),

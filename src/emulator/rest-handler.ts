@@ -15,6 +15,7 @@ import { type RawJson } from './raw-json.js';
 import { type Row, fromStored } from './serialize.js';
 import { type Store } from './store.js';
 import { type ColumnValues, toColumnValues } from './validate.js';
+import { type RecordAction, type RecordEvent } from './webhooks.js';
 
 export interface RestRequest {
   method: string;
@@ -36,6 +37,16 @@ export interface RestSettings {
   legacy: boolean;
 }
 
+/** Who hears about writes (webhooks, §11). */
+export interface RecordEvents {
+  /** Whether a workspace has listeners at all: records are only serialised for events when it has. */
+  wants(ws: string): boolean;
+  emit(event: RecordEvent): void;
+}
+
+/** Fields that change with every write; Twenty's `updatedFields` leaves them out. */
+const BOOKKEEPING = new Set(['updatedAt', 'updatedBy']);
+
 /** §3: hard delete-many refuses more records than this. */
 const MAX_HARD_DELETE = 200;
 
@@ -44,7 +55,36 @@ export class RestHandler {
     private readonly store: Store,
     private readonly registry: ObjectRegistry,
     private readonly settings: RestSettings,
+    private readonly events?: RecordEvents,
   ) {}
+
+  /** The record as events carry it (depth 0), or undefined when it does not exist. */
+  private documentOf(ws: string, def: ObjectDef, id: string): Record<string, unknown> | undefined {
+    const row = this.store.findById(ws, def, id, true);
+    return row ? (JSON.parse(this.output(ws, def, [row], 0)[0].text) as Record<string, unknown>) : undefined;
+  }
+
+  /** Runs a write of one record and reports it: `action` decides from the record before and after. */
+  private reported(
+    req: RestRequest,
+    def: ObjectDef,
+    id: string,
+    write: () => void,
+    action: (before: Record<string, unknown> | undefined) => RecordAction,
+  ): void {
+    if (!this.events?.wants(req.ws)) return write();
+    const before = this.documentOf(req.ws, def, id);
+    write();
+    const kind = action(before);
+    const after = this.documentOf(req.ws, def, id);
+    const record = kind === 'destroyed' ? before : after;
+    if (!record) return;
+    const updatedFields =
+      kind === 'updated' && before && after
+        ? Object.keys(after).filter((k) => !BOOKKEEPING.has(k) && JSON.stringify(after[k]) !== JSON.stringify(before[k]))
+        : undefined;
+    this.events.emit({ ws: req.ws, def, action: kind, record, updatedFields });
+  }
 
   handle(req: RestRequest): RestResponse {
     const method = req.method === 'PUT' ? 'PATCH' : req.method;
@@ -182,15 +222,23 @@ export class RestHandler {
   private insertOrUpsert(req: RestRequest, def: ObjectDef, body: unknown, values: ColumnValues, upsert: boolean): string {
     const id = values.id as string;
     const existing = this.store.findById(req.ws, def, id, true);
-    if (existing) {
-      if (!upsert) throw badRequest(`A record with id '${id}' already exists`);
-      const patch = toColumnValues(def, body, { defaults: false });
-      patch.updatedAt = new Date().toISOString();
-      this.stamp(req, 'updatedBy', patch);
-      this.store.update(req.ws, def, id, patch);
-    } else {
-      this.store.insert(req.ws, def, values);
-    }
+    if (existing && !upsert) throw badRequest(`A record with id '${id}' already exists`);
+    this.reported(
+      req,
+      def,
+      id,
+      () => {
+        if (existing) {
+          const patch = toColumnValues(def, body, { defaults: false });
+          patch.updatedAt = new Date().toISOString();
+          this.stamp(req, 'updatedBy', patch);
+          this.store.update(req.ws, def, id, patch);
+        } else {
+          this.store.insert(req.ws, def, values);
+        }
+      },
+      () => (existing ? 'updated' : 'created'),
+    );
     return id;
   }
 
@@ -238,7 +286,8 @@ export class RestHandler {
   private updateOne(req: RestRequest, def: ObjectDef, id: string): RestResponse {
     const depth = this.depth(req);
     if (!this.store.findById(req.ws, def, id)) throw notFound();
-    this.patch(req, def, id, toColumnValues(def, req.body, { defaults: false }));
+    const values = toColumnValues(def, req.body, { defaults: false });
+    this.reported(req, def, id, () => this.patch(req, def, id, values), () => 'updated');
     const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
     return { status: 200, body: { data: { [`update${capitalize(def.singular)}`]: record } } };
   }
@@ -254,7 +303,7 @@ export class RestHandler {
     const filter = this.requiredFilter(req);
     const values = toColumnValues(def, req.body, { defaults: false });
     const ids = this.store.findAll(req.ws, def, filter, Number.MAX_SAFE_INTEGER).map((r) => r.id as string);
-    this.store.db.transaction(() => ids.forEach((id) => this.patch(req, def, id, { ...values })))();
+    this.store.db.transaction(() => ids.forEach((id) => this.reported(req, def, id, () => this.patch(req, def, id, { ...values }), () => 'updated')))();
     const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
     return { status: 200, body: { data: { [`update${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };
   }
@@ -264,12 +313,22 @@ export class RestHandler {
     this.store.update(req.ws, def, id, { deletedAt: now, updatedAt: now });
   }
 
+  /** Soft delete sets deletedAt (event `deleted`); hard delete removes the row and cascades (`destroyed`). */
+  private remove(req: RestRequest, def: ObjectDef, id: string, soft: boolean): void {
+    this.reported(
+      req,
+      def,
+      id,
+      () => (soft ? this.softDelete(req, def, id) : this.store.db.transaction(() => this.store.destroy(req.ws, def, id))()),
+      () => (soft ? 'deleted' : 'destroyed'),
+    );
+  }
+
   private deleteOne(req: RestRequest, def: ObjectDef, id: string): RestResponse {
     // §1: hard by default; soft_delete=true only sets deletedAt.
     const soft = req.query.get('soft_delete') === 'true';
     if (!this.store.findById(req.ws, def, id, !soft)) throw notFound();
-    if (soft) this.softDelete(req, def, id);
-    else this.store.db.transaction(() => this.store.destroy(req.ws, def, id))();
+    this.remove(req, def, id, soft);
     return { status: 200, body: { data: { [`delete${capitalize(def.singular)}`]: { id } } } };
   }
 
@@ -281,17 +340,14 @@ export class RestHandler {
       throw badRequest(`Cannot destroy more than ${MAX_HARD_DELETE} records at once (${ids.length} match the filter)`);
     }
     this.store.db.transaction(() => {
-      for (const id of ids) {
-        if (soft) this.softDelete(req, def, id);
-        else this.store.destroy(req.ws, def, id);
-      }
+      for (const id of ids) this.remove(req, def, id, soft);
     })();
     return { status: 200, body: { data: { [`delete${capitalize(def.plural)}`]: ids.map((id) => ({ id })) } } };
   }
 
   private restore(req: RestRequest, def: ObjectDef, id: string): RestResponse {
     if (!this.store.findById(req.ws, def, id, true)) throw notFound();
-    this.store.update(req.ws, def, id, { deletedAt: null, updatedAt: new Date().toISOString() });
+    this.reported(req, def, id, () => this.store.update(req.ws, def, id, { deletedAt: null, updatedAt: new Date().toISOString() }), () => 'restored');
     const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id)!], 0)[0];
     return { status: 200, body: { data: { [`restore${capitalize(def.singular)}`]: record } } };
   }

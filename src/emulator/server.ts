@@ -13,10 +13,12 @@ import { stringifyWithRaw } from './raw-json.js';
 import { type RateLimiter, rateLimitedError } from './rate-limit.js';
 import { type RestHandler } from './rest-handler.js';
 import { objectOfPath } from './rest-path.js';
+import { type Webhooks } from './webhooks.js';
 
 export interface ServerDeps {
   registry: ObjectRegistry;
   rest: RestHandler;
+  webhooks: Webhooks;
   controls: Controls;
   rateLimiter: RateLimiter;
   /** API key → workspace. */
@@ -169,6 +171,13 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     }
     if (pathname === '/rest/open-api/core' && method === 'GET') {
       send(res, 200, openApiDocument(deps.registry, deps.baseUrl(), deps.legacy));
+      return;
+    }
+    // §11: webhooks are records of their own route (newest servers: under /rest/metadata).
+    const webhook = /^\/rest\/(?:metadata\/)?webhooks(?:\/([^/]+))?\/?$/.exec(pathname);
+    if (webhook) {
+      const result = deps.webhooks.handle(ws, method, webhook[1], body);
+      send(res, result.status, result.body);
       return;
     }
     if (pathname.startsWith('/rest/metadata/') || pathname.startsWith('/rest/open-api/')) {

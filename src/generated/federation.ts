@@ -8,6 +8,7 @@ import type { ForecastValue, ForecastPeriodValue } from '../reports/pipelines.js
 import type { AggregateGroupValue, AggregateValueValue } from '../reports/groups.js';
 import type { TaskSummaryValue, TaskStatusCountValue, TaskAssigneeCountValue } from '../reports/task-summary.js';
 import type { CompositeValue } from '../resolvers/composite.js';
+import type { ChangeEvent } from '../feeds/events.js';
 import type { RequestContext } from '../context.js';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -143,7 +144,9 @@ export type ResolversTypes = ResolversObject<{
   BigIntFilter: Types.BigIntFilter;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
   BooleanFilter: Types.BooleanFilter;
+  ChangeKind: Types.ChangeKind;
   Company: ResolverTypeWrapper<TwentyRecord>;
+  CompanyChange: ResolverTypeWrapper<ChangeEvent>;
   CompanyConnection: ResolverTypeWrapper<Omit<Types.CompanyConnection, 'edges'> & { edges: Array<ResolversTypes['CompanyEdge']> }>;
   CompanyEdge: ResolverTypeWrapper<Omit<Types.CompanyEdge, 'node'> & { node: ResolversTypes['Company'] }>;
   CompanyFilter: Types.CompanyFilter;
@@ -182,6 +185,7 @@ export type ResolversTypes = ResolversObject<{
   MoneyInput: Types.MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Note: ResolverTypeWrapper<TwentyRecord>;
+  NoteChange: ResolverTypeWrapper<ChangeEvent>;
   NoteConnection: ResolverTypeWrapper<Omit<Types.NoteConnection, 'edges'> & { edges: Array<ResolversTypes['NoteEdge']> }>;
   NoteEdge: ResolverTypeWrapper<Omit<Types.NoteEdge, 'node'> & { node: ResolversTypes['Note'] }>;
   NoteFilter: Types.NoteFilter;
@@ -190,6 +194,7 @@ export type ResolversTypes = ResolversObject<{
   NoteOrderField: Types.NoteOrderField;
   NoteTarget: ResolverTypeWrapper<TwentyRecord>;
   Opportunity: ResolverTypeWrapper<TwentyRecord>;
+  OpportunityChange: ResolverTypeWrapper<ChangeEvent>;
   OpportunityConnection: ResolverTypeWrapper<Omit<Types.OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<Types.OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: Types.OpportunityFilter;
@@ -198,6 +203,7 @@ export type ResolversTypes = ResolversObject<{
   OpportunityOrderField: Types.OpportunityOrderField;
   PageInfo: ResolverTypeWrapper<Types.PageInfo>;
   Person: ResolverTypeWrapper<TwentyRecord>;
+  PersonChange: ResolverTypeWrapper<ChangeEvent>;
   PersonConnection: ResolverTypeWrapper<Omit<Types.PersonConnection, 'edges'> & { edges: Array<ResolversTypes['PersonEdge']> }>;
   PersonEdge: ResolverTypeWrapper<Omit<Types.PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
   PersonFilter: Types.PersonFilter;
@@ -220,9 +226,11 @@ export type ResolversTypes = ResolversObject<{
   SortDirection: Types.SortDirection;
   StageProbabilityInput: Types.StageProbabilityInput;
   StringFilter: Types.StringFilter;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TargetInput: Types.TargetInput;
   Task: ResolverTypeWrapper<TwentyRecord>;
   TaskAssigneeCount: ResolverTypeWrapper<TaskAssigneeCountValue>;
+  TaskChange: ResolverTypeWrapper<ChangeEvent>;
   TaskConnection: ResolverTypeWrapper<Omit<Types.TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<Types.TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: Types.TaskFilter;
@@ -263,6 +271,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Types.Scalars['Boolean']['output'];
   BooleanFilter: Types.BooleanFilter;
   Company: TwentyRecord;
+  CompanyChange: ChangeEvent;
   CompanyConnection: Omit<Types.CompanyConnection, 'edges'> & { edges: Array<ResolversParentTypes['CompanyEdge']> };
   CompanyEdge: Omit<Types.CompanyEdge, 'node'> & { node: ResolversParentTypes['Company'] };
   CompanyFilter: Types.CompanyFilter;
@@ -297,18 +306,21 @@ export type ResolversParentTypes = ResolversObject<{
   MoneyInput: Types.MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Note: TwentyRecord;
+  NoteChange: ChangeEvent;
   NoteConnection: Omit<Types.NoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['NoteEdge']> };
   NoteEdge: Omit<Types.NoteEdge, 'node'> & { node: ResolversParentTypes['Note'] };
   NoteFilter: Types.NoteFilter;
   NoteOrderBy: Types.NoteOrderBy;
   NoteTarget: TwentyRecord;
   Opportunity: TwentyRecord;
+  OpportunityChange: ChangeEvent;
   OpportunityConnection: Omit<Types.OpportunityConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpportunityEdge']> };
   OpportunityEdge: Omit<Types.OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityFilter: Types.OpportunityFilter;
   OpportunityOrderBy: Types.OpportunityOrderBy;
   PageInfo: Types.PageInfo;
   Person: TwentyRecord;
+  PersonChange: ChangeEvent;
   PersonConnection: Omit<Types.PersonConnection, 'edges'> & { edges: Array<ResolversParentTypes['PersonEdge']> };
   PersonEdge: Omit<Types.PersonEdge, 'node'> & { node: ResolversParentTypes['Person'] };
   PersonFilter: Types.PersonFilter;
@@ -328,9 +340,11 @@ export type ResolversParentTypes = ResolversObject<{
   SelectOptionInfo: Types.SelectOptionInfo;
   StageProbabilityInput: Types.StageProbabilityInput;
   StringFilter: Types.StringFilter;
+  Subscription: Record<PropertyKey, never>;
   TargetInput: Types.TargetInput;
   Task: TwentyRecord;
   TaskAssigneeCount: TaskAssigneeCountValue;
+  TaskChange: ChangeEvent;
   TaskConnection: Omit<Types.TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<Types.TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: Types.TaskFilter;
@@ -410,6 +424,15 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
+}>;
+
+export type CompanyChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompanyChange'] = ResolversParentTypes['CompanyChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Types.Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
 }>;
 
 export type CompanyConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompanyConnection'] = ResolversParentTypes['CompanyConnection']> = ResolversObject<{
@@ -525,6 +548,15 @@ export type NoteResolvers<ContextType = RequestContext, ParentType extends Resol
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type NoteChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NoteChange'] = ResolversParentTypes['NoteChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Types.Maybe<ResolversTypes['Note']>, ParentType, ContextType>;
+}>;
+
 export type NoteConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NoteConnection'] = ResolversParentTypes['NoteConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['NoteEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -572,6 +604,15 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type OpportunityChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpportunityChange'] = ResolversParentTypes['OpportunityChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Types.Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+}>;
+
 export type OpportunityConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpportunityConnection'] = ResolversParentTypes['OpportunityConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['OpportunityEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -614,6 +655,15 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Types.Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Types.Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
+}>;
+
+export type PersonChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PersonChange'] = ResolversParentTypes['PersonChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Types.Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
 }>;
 
 export type PersonConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PersonConnection'] = ResolversParentTypes['PersonConnection']> = ResolversObject<{
@@ -692,6 +742,14 @@ export type SelectOptionInfoResolvers<ContextType = RequestContext, ParentType e
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  companyChanged?: SubscriptionResolver<ResolversTypes['CompanyChange'], "companyChanged", ParentType, ContextType, Partial<Types.SubscriptionCompanyChangedArgs>>;
+  noteChanged?: SubscriptionResolver<ResolversTypes['NoteChange'], "noteChanged", ParentType, ContextType, Partial<Types.SubscriptionNoteChangedArgs>>;
+  opportunityChanged?: SubscriptionResolver<ResolversTypes['OpportunityChange'], "opportunityChanged", ParentType, ContextType, Partial<Types.SubscriptionOpportunityChangedArgs>>;
+  personChanged?: SubscriptionResolver<ResolversTypes['PersonChange'], "personChanged", ParentType, ContextType, Partial<Types.SubscriptionPersonChangedArgs>>;
+  taskChanged?: SubscriptionResolver<ResolversTypes['TaskChange'], "taskChanged", ParentType, ContextType, Partial<Types.SubscriptionTaskChangedArgs>>;
+}>;
+
 export type TaskResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Types.Maybe<ResolversTypes['Task']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assignee?: Resolver<Types.Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
@@ -717,6 +775,15 @@ export type TaskAssigneeCountResolvers<ContextType = RequestContext, ParentType 
   assigneeId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type TaskChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskChange'] = ResolversParentTypes['TaskChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Types.Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
 }>;
 
 export type TaskConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = ResolversObject<{
@@ -791,6 +858,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   AggregateValue?: AggregateValueResolvers<ContextType>;
   BigInt?: GraphQLScalarType;
   Company?: CompanyResolvers<ContextType>;
+  CompanyChange?: CompanyChangeResolvers<ContextType>;
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;
   CompanyEdge?: CompanyEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -805,14 +873,17 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Note?: NoteResolvers<ContextType>;
+  NoteChange?: NoteChangeResolvers<ContextType>;
   NoteConnection?: NoteConnectionResolvers<ContextType>;
   NoteEdge?: NoteEdgeResolvers<ContextType>;
   NoteTarget?: NoteTargetResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
+  OpportunityChange?: OpportunityChangeResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
+  PersonChange?: PersonChangeResolvers<ContextType>;
   PersonConnection?: PersonConnectionResolvers<ContextType>;
   PersonEdge?: PersonEdgeResolvers<ContextType>;
   Phone?: PhoneResolvers<ContextType>;
@@ -822,8 +893,10 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RichText?: RichTextResolvers<ContextType>;
   SelectOptionInfo?: SelectOptionInfoResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskAssigneeCount?: TaskAssigneeCountResolvers<ContextType>;
+  TaskChange?: TaskChangeResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskStatusCount?: TaskStatusCountResolvers<ContextType>;

@@ -6,6 +6,7 @@ import type { ForecastValue, ForecastPeriodValue } from '../reports/pipelines.js
 import type { AggregateGroupValue, AggregateValueValue } from '../reports/groups.js';
 import type { TaskSummaryValue, TaskStatusCountValue, TaskAssigneeCountValue } from '../reports/task-summary.js';
 import type { CompositeValue } from '../resolvers/composite.js';
+import type { ChangeEvent } from '../feeds/events.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -126,6 +127,17 @@ export type BooleanFilter = {
   neq?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/**
+ * What happened to a record. `DELETED` is a soft delete (`node.deletedAt` is set and the record can
+ * be restored); `DESTROYED` is a hard delete (`node` is null).
+ */
+export type ChangeKind =
+  | 'CREATED'
+  | 'DELETED'
+  | 'DESTROYED'
+  | 'RESTORED'
+  | 'UPDATED';
+
 /** A company (twenty-rest.md §10). */
 export type Company = {
   __typename?: 'Company';
@@ -208,6 +220,21 @@ export type CompanyTasksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TaskOrderBy>>;
+};
+
+/** A change of a company, as found by the feed of the caller's key. */
+export type CompanyChange = {
+  __typename?: 'CompanyChange';
+  /** When it happened: the record's `updatedAt` (`deletedAt` on DELETED), or when a destruction was noticed. */
+  at: Scalars['DateTime']['output'];
+  /** On UPDATED, the Twenty fields whose values changed (e.g. `name`); null for other kinds. */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
+  /** This event's place in its feed: resume after it (SSE `Last-Event-ID`, or `extensions.lastEventId`). */
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChangeKind;
+  /** The company after the change, resolved like any query (relations included); null after DESTROYED. */
+  node?: Maybe<Company>;
 };
 
 export type CompanyConnection = {
@@ -1105,6 +1132,21 @@ export type Note = {
   updatedBy?: Maybe<Actor>;
 };
 
+/** A change of a note, as found by the feed of the caller's key. */
+export type NoteChange = {
+  __typename?: 'NoteChange';
+  /** When it happened: the record's `updatedAt` (`deletedAt` on DELETED), or when a destruction was noticed. */
+  at: Scalars['DateTime']['output'];
+  /** On UPDATED, the Twenty fields whose values changed (e.g. `name`); null for other kinds. */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
+  /** This event's place in its feed: resume after it (SSE `Last-Event-ID`, or `extensions.lastEventId`). */
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChangeKind;
+  /** The note after the change, resolved like any query (relations included); null after DESTROYED. */
+  node?: Maybe<Note>;
+};
+
 export type NoteConnection = {
   __typename?: 'NoteConnection';
   edges: Array<NoteEdge>;
@@ -1213,6 +1255,21 @@ export type OpportunityTasksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TaskOrderBy>>;
+};
+
+/** A change of an opportunity, as found by the feed of the caller's key. */
+export type OpportunityChange = {
+  __typename?: 'OpportunityChange';
+  /** When it happened: the record's `updatedAt` (`deletedAt` on DELETED), or when a destruction was noticed. */
+  at: Scalars['DateTime']['output'];
+  /** On UPDATED, the Twenty fields whose values changed (e.g. `name`); null for other kinds. */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
+  /** This event's place in its feed: resume after it (SSE `Last-Event-ID`, or `extensions.lastEventId`). */
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChangeKind;
+  /** The opportunity after the change, resolved like any query (relations included); null after DESTROYED. */
+  node?: Maybe<Opportunity>;
 };
 
 export type OpportunityConnection = {
@@ -1352,6 +1409,21 @@ export type PersonTasksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TaskOrderBy>>;
+};
+
+/** A change of a person, as found by the feed of the caller's key. */
+export type PersonChange = {
+  __typename?: 'PersonChange';
+  /** When it happened: the record's `updatedAt` (`deletedAt` on DELETED), or when a destruction was noticed. */
+  at: Scalars['DateTime']['output'];
+  /** On UPDATED, the Twenty fields whose values changed (e.g. `name`); null for other kinds. */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
+  /** This event's place in its feed: resume after it (SSE `Last-Event-ID`, or `extensions.lastEventId`). */
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChangeKind;
+  /** The person after the change, resolved like any query (relations included); null after DESTROYED. */
+  node?: Maybe<Person>;
 };
 
 export type PersonConnection = {
@@ -2003,6 +2075,76 @@ export type StringFilter = {
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  companyChanged: CompanyChange;
+  noteChanged: NoteChange;
+  opportunityChanged: OpportunityChange;
+  personChanged: PersonChange;
+  taskChanged: TaskChange;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionCompanyChangedArgs = {
+  filter?: InputMaybe<CompanyFilter>;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionNoteChangedArgs = {
+  filter?: InputMaybe<NoteFilter>;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionOpportunityChangedArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionPersonChangedArgs = {
+  filter?: InputMaybe<PersonFilter>;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionTaskChangedArgs = {
+  filter?: InputMaybe<TaskFilter>;
+};
+
 /** A record a new note or task is linked to: set exactly one id. */
 export type TargetInput = {
   companyId?: InputMaybe<Scalars['ID']['input']>;
@@ -2042,6 +2184,21 @@ export type TaskAssigneeCount = {
   count: Scalars['Int']['output'];
   /** Of which overdue. */
   overdue: Scalars['Int']['output'];
+};
+
+/** A change of a task, as found by the feed of the caller's key. */
+export type TaskChange = {
+  __typename?: 'TaskChange';
+  /** When it happened: the record's `updatedAt` (`deletedAt` on DELETED), or when a destruction was noticed. */
+  at: Scalars['DateTime']['output'];
+  /** On UPDATED, the Twenty fields whose values changed (e.g. `name`); null for other kinds. */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
+  /** This event's place in its feed: resume after it (SSE `Last-Event-ID`, or `extensions.lastEventId`). */
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChangeKind;
+  /** The task after the change, resolved like any query (relations included); null after DESTROYED. */
+  node?: Maybe<Task>;
 };
 
 export type TaskConnection = {
@@ -2378,7 +2535,9 @@ export type ResolversTypes = ResolversObject<{
   BigIntFilter: BigIntFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BooleanFilter: BooleanFilter;
+  ChangeKind: ChangeKind;
   Company: ResolverTypeWrapper<TwentyRecord>;
+  CompanyChange: ResolverTypeWrapper<ChangeEvent>;
   CompanyConnection: ResolverTypeWrapper<Omit<CompanyConnection, 'edges'> & { edges: Array<ResolversTypes['CompanyEdge']> }>;
   CompanyEdge: ResolverTypeWrapper<Omit<CompanyEdge, 'node'> & { node: ResolversTypes['Company'] }>;
   CompanyFilter: CompanyFilter;
@@ -2420,6 +2579,7 @@ export type ResolversTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Note: ResolverTypeWrapper<TwentyRecord>;
+  NoteChange: ResolverTypeWrapper<ChangeEvent>;
   NoteConnection: ResolverTypeWrapper<Omit<NoteConnection, 'edges'> & { edges: Array<ResolversTypes['NoteEdge']> }>;
   NoteEdge: ResolverTypeWrapper<Omit<NoteEdge, 'node'> & { node: ResolversTypes['Note'] }>;
   NoteFilter: NoteFilter;
@@ -2428,6 +2588,7 @@ export type ResolversTypes = ResolversObject<{
   NoteOrderField: NoteOrderField;
   NoteTarget: ResolverTypeWrapper<TwentyRecord>;
   Opportunity: ResolverTypeWrapper<TwentyRecord>;
+  OpportunityChange: ResolverTypeWrapper<ChangeEvent>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: OpportunityFilter;
@@ -2436,6 +2597,7 @@ export type ResolversTypes = ResolversObject<{
   OpportunityOrderField: OpportunityOrderField;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<TwentyRecord>;
+  PersonChange: ResolverTypeWrapper<ChangeEvent>;
   PersonConnection: ResolverTypeWrapper<Omit<PersonConnection, 'edges'> & { edges: Array<ResolversTypes['PersonEdge']> }>;
   PersonEdge: ResolverTypeWrapper<Omit<PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
   PersonFilter: PersonFilter;
@@ -2459,9 +2621,11 @@ export type ResolversTypes = ResolversObject<{
   StageProbabilityInput: StageProbabilityInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TargetInput: TargetInput;
   Task: ResolverTypeWrapper<TwentyRecord>;
   TaskAssigneeCount: ResolverTypeWrapper<TaskAssigneeCountValue>;
+  TaskChange: ResolverTypeWrapper<ChangeEvent>;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: TaskFilter;
@@ -2498,6 +2662,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   BooleanFilter: BooleanFilter;
   Company: TwentyRecord;
+  CompanyChange: ChangeEvent;
   CompanyConnection: Omit<CompanyConnection, 'edges'> & { edges: Array<ResolversParentTypes['CompanyEdge']> };
   CompanyEdge: Omit<CompanyEdge, 'node'> & { node: ResolversParentTypes['Company'] };
   CompanyFilter: CompanyFilter;
@@ -2535,18 +2700,21 @@ export type ResolversParentTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Note: TwentyRecord;
+  NoteChange: ChangeEvent;
   NoteConnection: Omit<NoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['NoteEdge']> };
   NoteEdge: Omit<NoteEdge, 'node'> & { node: ResolversParentTypes['Note'] };
   NoteFilter: NoteFilter;
   NoteOrderBy: NoteOrderBy;
   NoteTarget: TwentyRecord;
   Opportunity: TwentyRecord;
+  OpportunityChange: ChangeEvent;
   OpportunityConnection: Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpportunityEdge']> };
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityFilter: OpportunityFilter;
   OpportunityOrderBy: OpportunityOrderBy;
   PageInfo: PageInfo;
   Person: TwentyRecord;
+  PersonChange: ChangeEvent;
   PersonConnection: Omit<PersonConnection, 'edges'> & { edges: Array<ResolversParentTypes['PersonEdge']> };
   PersonEdge: Omit<PersonEdge, 'node'> & { node: ResolversParentTypes['Person'] };
   PersonFilter: PersonFilter;
@@ -2567,9 +2735,11 @@ export type ResolversParentTypes = ResolversObject<{
   StageProbabilityInput: StageProbabilityInput;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
+  Subscription: Record<PropertyKey, never>;
   TargetInput: TargetInput;
   Task: TwentyRecord;
   TaskAssigneeCount: TaskAssigneeCountValue;
+  TaskChange: ChangeEvent;
   TaskConnection: Omit<TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
@@ -2648,6 +2818,15 @@ export type CompanyResolvers<ContextType = RequestContext, ParentType extends Re
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
+}>;
+
+export type CompanyChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompanyChange'] = ResolversParentTypes['CompanyChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
 }>;
 
 export type CompanyConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompanyConnection'] = ResolversParentTypes['CompanyConnection']> = ResolversObject<{
@@ -2762,6 +2941,15 @@ export type NoteResolvers<ContextType = RequestContext, ParentType extends Resol
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type NoteChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NoteChange'] = ResolversParentTypes['NoteChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType>;
+}>;
+
 export type NoteConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NoteConnection'] = ResolversParentTypes['NoteConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['NoteEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2808,6 +2996,15 @@ export type OpportunityResolvers<ContextType = RequestContext, ParentType extend
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
 }>;
 
+export type OpportunityChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpportunityChange'] = ResolversParentTypes['OpportunityChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+}>;
+
 export type OpportunityConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpportunityConnection'] = ResolversParentTypes['OpportunityConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['OpportunityEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2849,6 +3046,15 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   xLink?: Resolver<Maybe<ResolversTypes['Links']>, ParentType, ContextType>;
+}>;
+
+export type PersonChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PersonChange'] = ResolversParentTypes['PersonChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
 }>;
 
 export type PersonConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PersonConnection'] = ResolversParentTypes['PersonConnection']> = ResolversObject<{
@@ -2927,6 +3133,14 @@ export type SelectOptionInfoResolvers<ContextType = RequestContext, ParentType e
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  companyChanged?: SubscriptionResolver<ResolversTypes['CompanyChange'], "companyChanged", ParentType, ContextType, Partial<SubscriptionCompanyChangedArgs>>;
+  noteChanged?: SubscriptionResolver<ResolversTypes['NoteChange'], "noteChanged", ParentType, ContextType, Partial<SubscriptionNoteChangedArgs>>;
+  opportunityChanged?: SubscriptionResolver<ResolversTypes['OpportunityChange'], "opportunityChanged", ParentType, ContextType, Partial<SubscriptionOpportunityChangedArgs>>;
+  personChanged?: SubscriptionResolver<ResolversTypes['PersonChange'], "personChanged", ParentType, ContextType, Partial<SubscriptionPersonChangedArgs>>;
+  taskChanged?: SubscriptionResolver<ResolversTypes['TaskChange'], "taskChanged", ParentType, ContextType, Partial<SubscriptionTaskChangedArgs>>;
+}>;
+
 export type TaskResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
   assignee?: Resolver<Maybe<ResolversTypes['WorkspaceMember']>, ParentType, ContextType>;
   assigneeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -2951,6 +3165,15 @@ export type TaskAssigneeCountResolvers<ContextType = RequestContext, ParentType 
   assigneeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type TaskChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskChange'] = ResolversParentTypes['TaskChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
 }>;
 
 export type TaskConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = ResolversObject<{
@@ -3024,6 +3247,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   AggregateValue?: AggregateValueResolvers<ContextType>;
   BigInt?: GraphQLScalarType;
   Company?: CompanyResolvers<ContextType>;
+  CompanyChange?: CompanyChangeResolvers<ContextType>;
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;
   CompanyEdge?: CompanyEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -3038,14 +3262,17 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Note?: NoteResolvers<ContextType>;
+  NoteChange?: NoteChangeResolvers<ContextType>;
   NoteConnection?: NoteConnectionResolvers<ContextType>;
   NoteEdge?: NoteEdgeResolvers<ContextType>;
   NoteTarget?: NoteTargetResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
+  OpportunityChange?: OpportunityChangeResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
+  PersonChange?: PersonChangeResolvers<ContextType>;
   PersonConnection?: PersonConnectionResolvers<ContextType>;
   PersonEdge?: PersonEdgeResolvers<ContextType>;
   Phone?: PhoneResolvers<ContextType>;
@@ -3055,8 +3282,10 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RichText?: RichTextResolvers<ContextType>;
   SelectOptionInfo?: SelectOptionInfoResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskAssigneeCount?: TaskAssigneeCountResolvers<ContextType>;
+  TaskChange?: TaskChangeResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskStatusCount?: TaskStatusCountResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { Note, NoteTarget } from './note.js';
 import { Opportunity } from './opportunity.js';
 import { Person } from './person.js';
 import { Query } from './query.js';
+import { changeTypes, Subscription } from './subscription.js';
 import { BigIntScalar, DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 import { Task, TaskTarget } from './task.js';
 import { WorkspaceMember } from './workspace-member.js';
@@ -19,6 +20,8 @@ export const resolvers: Resolvers = {
   JSON: JSONScalar,
   Query: { ...Query, ...reportQueries },
   Mutation: mutationResolvers,
+  Subscription,
+  ...changeTypes,
   Company: { ...Company, ...CompanyReports },
   Person: { ...Person, ...PersonReports },
   Opportunity,

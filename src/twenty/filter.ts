@@ -57,6 +57,18 @@ export function buildFilter(input: FilterInput | null | undefined, fields: Filte
   return finish(condition);
 }
 
+/**
+ * The meaning of a filter input on records held in memory (a feed's before and after): the same
+ * check `buildFilter` does, evaluated exactly (SQL's three-valued logic, filter-condition.ts),
+ * with Twenty's rule that soft-deleted records match only a filter that names `deletedAt` (§4).
+ * No input matches every record that is not soft-deleted, as a list without a filter returns.
+ */
+export function filterPredicate(input: FilterInput | null | undefined, fields: FilterFields): (record: TwentyRecord) => boolean {
+  const condition = input === null || input === undefined ? undefined : toCondition(input, fields, 'filter');
+  const seesDeleted = condition !== undefined && mentionsField(condition, 'deletedAt');
+  return (record) => (seesDeleted || !record.deletedAt) && (condition === undefined || evaluate(condition, record) === true);
+}
+
 /** AND of several built filters (e.g. a user filter plus `companyId[in]:[…]`). */
 export function andFilters(...parts: Array<BuiltFilter | string | undefined>): BuiltFilter {
   const strings: string[] = [];

@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       corsOrigins: [],
       logLevel: 'info',
       shutdownTimeoutMs: 8_000,
+      feeds: { pollIntervalMs: 10_000, webhookPollIntervalMs: 60_000, replayWindowMs: 300_000, webhookSecret: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -69,6 +70,10 @@ describe('parseConfig', () => {
       CORS_ORIGINS: 'https://app.example, http://localhost:5173/',
       LOG_LEVEL: 'WARN',
       SHUTDOWN_TIMEOUT_MS: '500',
+      FEED_POLL_INTERVAL_MS: '2000',
+      FEED_WEBHOOK_POLL_INTERVAL_MS: '30000',
+      FEED_REPLAY_WINDOW_MS: '0',
+      TWENTY_WEBHOOK_SECRET: 's3cret',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -96,6 +101,7 @@ describe('parseConfig', () => {
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
       logLevel: 'warn',
       shutdownTimeoutMs: 500,
+      feeds: { pollIntervalMs: 2000, webhookPollIntervalMs: 30_000, replayWindowMs: 0, webhookSecret: 's3cret' },
     });
   });
 
@@ -120,6 +126,8 @@ describe('parseConfig', () => {
     ['CORS_ORIGINS', '*', /CORS_ORIGINS must list origins/],
     ['CORS_ORIGINS', 'https://app.example/path', /CORS_ORIGINS must list origins/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['FEED_POLL_INTERVAL_MS', '5', /FEED_POLL_INTERVAL_MS must be an integer from 10/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);

@@ -1,76 +1,69 @@
-/**
- * A real redis-server for one test file: Debian's /usr/bin/redis-server on a free loopback port,
- * nothing saved to disk, stopped by close().
- */
-import { spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
 
+/**
+ * A real, throwaway redis-server (Debian's, as `.ci/run` installs it) on a free loopback port,
+ * without persistence. Resolves once it answers PING.
+ */
 export interface RunningRedis {
   /** e.g. redis://127.0.0.1:41234 */
   url: string;
   close(): Promise<void>;
 }
 
-const REDIS_SERVER = '/usr/bin/redis-server';
-
 export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForPong(port, child, () => stderr);
-  } catch (error) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (await answersPing(port, child)) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        async close() {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
     child.kill('SIGKILL');
-    throw error;
+    await exited;
+    // Another process may have taken the port between our probe and redis binding it.
+    if (attempt >= 3) throw new Error('redis-server did not start (is /usr/bin/redis-server installed?)');
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-/** Sends PING until the server answers PONG (about 10 s at most). */
-async function waitForPong(port: number, child: ReturnType<typeof spawn>, stderr: () => string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr()}`);
-    if (await ping(port)) return;
+async function answersPing(port: number, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) return false;
+    const pong = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.setTimeout(500);
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+PONG'));
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (pong) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`redis-server did not answer PING on port ${port}: ${stderr()}`);
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
-    });
-  });
+  return false;
 }

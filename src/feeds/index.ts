@@ -1,0 +1,44 @@
+/**
+ * Live feeds, assembled from the config: the hub (in memory, or shared through Redis with
+ * `REDIS_URL`) and the yoga plugins of its transports and webhooks. WebSocket is attached to the
+ * HTTP server by `listen()` (websocket.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import { FeedHub } from './hub.js';
+import { RedisBackend } from './redis-backend.js';
+import { useGraphQLSseSingleConnection, useSseSubscriptions } from './sse.js';
+import { useTwentyWebhooks } from './webhooks.js';
+
+export { FeedHub } from './hub.js';
+export { attachWebSocket } from './websocket.js';
+
+/** With webhooks, polling is only their safety net and runs at the longer interval. */
+export const pollIntervalOf = (config: Pick<Config, 'feeds'>): number =>
+  config.feeds.webhookSecret ? config.feeds.webhookPollIntervalMs : config.feeds.pollIntervalMs;
+
+export function createFeedHub(config: Pick<Config, 'feeds' | 'redisUrl'>, warn: (message: string) => void): FeedHub {
+  const pollIntervalMs = pollIntervalOf(config);
+  const { replayWindowMs } = config.feeds;
+  const backend = config.redisUrl
+    ? new RedisBackend({
+        url: config.redisUrl,
+        replayWindowMs,
+        // A successor resumes from the saved state if it takes over within this time.
+        stateTtlMs: Math.max(60_000, replayWindowMs + 10 * pollIntervalMs),
+        instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      })
+    : undefined;
+  return new FeedHub({
+    pollIntervalMs,
+    replayWindowMs,
+    backend,
+    onError: (error, feed) => warn(`Feed of ${feed.object}: ${error instanceof Error ? error.message : String(error)} (retrying later)`),
+  });
+}
+
+export function feedPlugins(config: Pick<Config, 'feeds'>, hub: FeedHub): Plugin[] {
+  return [useGraphQLSseSingleConnection(), useSseSubscriptions(), useTwentyWebhooks({ secret: config.feeds.webhookSecret, hub })];
+}
