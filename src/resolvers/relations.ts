@@ -3,7 +3,8 @@ import type { RequestContext } from '../context.js';
 import { idInFilter } from '../twenty/filter.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
 import { isUuid } from '../twenty/filter-values.js';
-import { getTargetFieldNames, type TargetFieldNames } from '../workspace/metadata.js';
+import { getTargetFieldNames } from '../workspace/metadata.js';
+import { specOfObject, type ObjectSpec, type ThroughTargetsRelation } from '../model/index.js';
 import {
   checkPaging,
   MAX_PAGE_SIZE,
@@ -13,7 +14,6 @@ import {
   type Connection,
   type ConnectionArgs,
 } from './connection.js';
-import type { ObjectSpec } from './objects.js';
 import { compareBy } from './order.js';
 
 /**
@@ -68,18 +68,6 @@ export async function byForeignKeyConnection(
   return sliceConnection(records, args, query.order);
 }
 
-/** Which kind of record a note or task target points at. */
-export type TargetKind = keyof TargetFieldNames;
-
-export interface TargetLink {
-  /** `noteTargets` or `taskTargets`. */
-  targets: ObjectPlural;
-  /** The target's field naming its note or task: `noteId` or `taskId`. */
-  ownerField: string;
-  /** The notes or tasks themselves. */
-  spec: ObjectSpec;
-}
-
 /**
  * Notes or tasks of a company, person or opportunity, reached through their targets (§10): one
  * batched query for the targets of all parents (by whichever target field name the server
@@ -87,20 +75,20 @@ export interface TargetLink {
  */
 export async function throughTargetsConnection(
   ctx: RequestContext,
-  link: TargetLink,
-  kind: TargetKind,
+  relation: ThroughTargetsRelation,
   parentId: string,
   args: ConnectionArgs,
 ): Promise<Connection> {
   checkPaging(args);
-  const query = toListQuery(link.spec, args);
-  const field = (await getTargetFieldNames(ctx))[kind];
-  const targets = await ctx.loaders.byForeignKey(link.targets, field).load(parentId);
-  const ids = [...new Set(targets.map((target) => target[link.ownerField]).filter((id): id is string => typeof id === 'string'))];
+  const spec = specOfObject(relation.target);
+  const query = toListQuery(spec, args);
+  const field = (await getTargetFieldNames(ctx))[relation.targetKind];
+  const targets = await ctx.loaders.byForeignKey(relation.via, field).load(parentId);
+  const ids = [...new Set(targets.map((target) => target[relation.ownerField]).filter((id): id is string => typeof id === 'string'))];
   // Without a filter, any record will do; the by-id loader may already hold it.
   const filtered = query.filter !== undefined || query.residual !== undefined;
   const loader = ctx.loaders.matchingIds(
-    link.spec.plural,
+    spec.plural,
     filtered ? { key: JSON.stringify(args.filter), filter: query.filter, residual: query.residual } : { key: '' },
   );
   const loaded = await loader.loadMany(ids);
@@ -111,14 +99,6 @@ export async function throughTargetsConnection(
   }
   records.sort(compareBy(query.order));
   return sliceConnection(records, args, query.order);
-}
-
-/** A target's id for one kind, under either field name (§10: `targetCompanyId` or `companyId`). */
-export function targetId(target: TwentyRecord, kind: TargetKind): string | null {
-  const current = target[`target${kind[0].toUpperCase()}${kind.slice(1)}Id`];
-  const legacy = target[`${kind}Id`];
-  const id = current ?? legacy;
-  return typeof id === 'string' ? id : null;
 }
 
 /** The record's fields the schema does not know: the workspace's custom fields, by Twenty name. */
