@@ -6,6 +6,7 @@ import { createRequestContext, tokenFrom, type RequestContext } from './context.
 import { createErrorLogger, toGraphQLError } from './errors.js';
 import { Metrics } from './metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { usePlanner } from './plugins/use-planner.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
@@ -39,7 +40,16 @@ export function createApp(config: Config): App {
     context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
-    plugins: [useMetrics(metrics), ...(config.debugUpstream ? [useUpstreamDebug()] : [])],
+    plugins: [
+      useMetrics(metrics),
+      usePlanner({
+        planner: config.planner,
+        maxOperationCalls: config.maxOperationCalls,
+        maxResponseRecords: config.maxResponseRecords,
+        debug: config.debugUpstream,
+      }),
+      ...(config.debugUpstream ? [useUpstreamDebug()] : []),
+    ],
   });
   return {
     yoga,

@@ -2,6 +2,8 @@
  * Configuration, parsed and validated once from the environment. Only `main.ts` passes
  * `process.env` here; everything else receives the frozen `Config`.
  */
+import { DECISIONS, type Decision } from './planner/decisions.js';
+
 export interface Config {
   /** HTTP port of the GraphQL server (`PORT`, default 4000; 0 picks a free port). */
   port: number;
@@ -30,6 +32,21 @@ export interface Config {
   debugUpstream: boolean;
   /** Serve GraphiQL on GET /graphql (`GRAPHIQL`, default true). */
   graphiql: boolean;
+  /**
+   * The query planner (`QUERY_PLANNER`): `on` (default), `off` (plain per-relation batching), or
+   * `on` minus some decisions, e.g. `no-depth,no-fields` (names in src/planner/decide.ts).
+   */
+  planner: { enabled: boolean; disabled: readonly Decision[] };
+  /**
+   * Most REST calls one operation may be estimated to cost before it is refused with
+   * QUERY_TOO_EXPENSIVE (`MAX_OPERATION_CALLS`, default 50: half of Twenty's 100 a minute, §9).
+   */
+  maxOperationCalls: number;
+  /**
+   * Most records a response may hold by the planner's bound before the operation is refused
+   * with QUERY_TOO_EXPENSIVE (`MAX_RESPONSE_RECORDS`, default 200000).
+   */
+  maxResponseRecords: number;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +71,9 @@ export function parseConfig(env: Env): Readonly<Config> {
     upstreamMaxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
     debugUpstream: onOff(env, 'DEBUG_UPSTREAM', false),
     graphiql: onOff(env, 'GRAPHIQL', true),
+    planner: plannerSetting(env, 'QUERY_PLANNER'),
+    maxOperationCalls: integer(env, 'MAX_OPERATION_CALLS', 50, 1, 100_000),
+    maxResponseRecords: integer(env, 'MAX_RESPONSE_RECORDS', 200_000, 1, 100_000_000),
   };
   return Object.freeze(config);
 }
@@ -78,6 +98,22 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'off', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be on or off (true/false), got '${raw}'.`);
+}
+
+function plannerSetting(env: Env, name: string): Config['planner'] {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return { enabled: true, disabled: [] };
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return { enabled: true, disabled: [] };
+  if (['0', 'false', 'off', 'no'].includes(raw)) return { enabled: false, disabled: [] };
+  const disabled: Decision[] = [];
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    const decision = item.replace(/^no-/, '') as Decision;
+    if (!item.startsWith('no-') || !DECISIONS.includes(decision)) {
+      throw new ConfigError(`${name} must be on, off or a list such as no-depth,no-fields (decisions: ${DECISIONS.join(', ')}), got '${raw}'.`);
+    }
+    disabled.push(decision);
+  }
+  return { enabled: true, disabled };
 }
 
 function url(env: Env, name: string): string | undefined {

@@ -3,6 +3,8 @@ import type { TwentyClient, UpstreamCallEvent } from './twenty/types.js';
 import type { TwentyTransport } from './twenty/client.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
+import type { OperationPlan } from './planner/plan.js';
+import { settlingDepth } from './planner/depth.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -10,6 +12,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface UpstreamUsage {
   calls: number;
   ms: number;
+  /** Each call's [start, end] in performance.now() ms, for round trips (src/planner/round-trips.ts). */
+  spans: Array<[number, number]>;
 }
 
 /**
@@ -25,6 +29,12 @@ export interface RequestContext {
    */
   tokenKey: string;
   upstream: UpstreamUsage;
+  /**
+   * The operation's plan, set before its first REST call (src/plugins/use-planner.ts). A holder
+   * shared by reference: yoga copies the context's properties into its own object, and the
+   * loaders made here must see the plan set there.
+   */
+  planning: { plan?: OperationPlan };
 }
 
 /** Reads `Authorization: Bearer <key>`; falls back to the configured key (single-tenant setups). */
@@ -42,16 +52,23 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
 }
 
 export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
-  const upstream: UpstreamUsage = { calls: 0, ms: 0 };
+  const upstream: UpstreamUsage = { calls: 0, ms: 0, spans: [] };
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
+    const end = performance.now();
+    upstream.spans.push([end - event.ms, end]);
   };
-  const client = transport.clientFor(token, { onCall });
+  // Records nested in depth-1 answers (§6) go to the request's by-id cache (src/planner/depth.ts);
+  // loaders read with the options the operation's plan gives their site.
+  const planning: RequestContext['planning'] = {};
+  const client = settlingDepth(transport.clientFor(token, { onCall }), (object, records) => loaders.prime(object, records));
+  const loaders = createLoaders(client, { readOptions: (site) => planning.plan?.loaderOptions(site) });
   return {
     client,
-    loaders: createLoaders(client),
+    loaders,
     tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
     upstream,
+    planning,
   };
 }

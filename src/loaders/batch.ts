@@ -15,6 +15,8 @@ export interface RecordQuery {
   /** Records matching `filter` must also pass this (see `buildFilter`). */
   residual?: (record: TwentyRecord) => boolean;
   orderBy?: string;
+  /** Relations at depth 1 (§6) come with the records; set by the plan, not part of `key`. */
+  depth?: 1;
 }
 
 export const NO_QUERY: RecordQuery = { key: '' };
@@ -24,7 +26,6 @@ export interface FetchedChunk {
   keys: string[];
   result: TwentyRecord[] | Error;
 }
-
 
 /**
  * Every record whose `field` is one of `keys` (and that matches `query`), in chunks of at most
@@ -52,7 +53,7 @@ export async function fetchByKeys(
     chunks.map(async (chunk: string[]): Promise<FirstPage | FetchedChunk> => {
       try {
         const { filter } = andFilters(idInFilter(field, chunk), query.filter);
-        const params: ListParams = { filter, orderBy: query.orderBy, limit };
+        const params: ListParams = { filter, orderBy: query.orderBy, limit, ...(query.depth ? { depth: query.depth } : {}) };
         return { keys: chunk, params, page: await client.list(object, params) };
       } catch (error) {
         return { keys: chunk, result: asError(error) };

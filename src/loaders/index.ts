@@ -3,8 +3,15 @@ import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
+import { countByKeys } from './count.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
+
+/** Which loader is reading, for the plan's read options: by id, by foreign key, or filtered ids. */
+export type LoaderSite =
+  | { kind: 'byId'; object: ObjectPlural }
+  | { kind: 'ids'; object: ObjectPlural; queryKey: string }
+  | { kind: 'fk'; object: ObjectPlural; field: string; queryKey: string };
 export type { ByIdLoader } from './by-id.js';
 
 /**
@@ -17,6 +24,8 @@ export type { ByIdLoader } from './by-id.js';
  *   `pointOfContactId`, `targetCompanyId`, …) equals each parent id, paged until complete.
  * - `matchingIds(object, query)`: per id, the record if it matches `query`, else null (a filtered
  *   relation reached through targets).
+ * - `countByForeignKey(object, field, query)`: per parent id, how many records `byForeignKey`
+ *   would give, counted by Twenty (groupBy) rather than read.
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
@@ -24,11 +33,24 @@ export type { ByIdLoader } from './by-id.js';
  * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
  * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
  */
-export function createLoaders(client: TwentyClient, options: { relationScanLimit?: number } = {}) {
+export function createLoaders(
+  client: TwentyClient,
+  options: {
+    relationScanLimit?: number;
+    /** How a loader's reads go beyond its query (depth=1 for nested relations), asked at each batch. */
+    readOptions?: (site: LoaderSite) => { depth?: 1 } | undefined;
+  } = {},
+) {
   const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
+  /** The query a batch sends: the loader's own, plus what the plan asks for this loader. */
+  const reading = (query: RecordQuery, site: LoaderSite): RecordQuery => {
+    const extra = options.readOptions?.(site);
+    return extra?.depth ? { ...query, depth: extra.depth } : query;
+  };
   const byIdLoaders = new Map<ObjectPlural, ByIdLoader>();
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
+  const countLoaders = new Map<string, DataLoader<string, number>>();
   const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
 
   /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
@@ -58,7 +80,8 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
       loader = new ByIdLoader(known, async (ids) => {
         await settle(object);
         const missing = ids.map(idKey).filter((id) => !known.has(id));
-        const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, NO_QUERY));
+        const query = reading(NO_QUERY, { kind: 'byId', object });
+        const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, query));
         const fetched = byKeyResults(missing, chunks);
         const results = new Map(missing.map((id, i) => [id, fetched[i]]));
         return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
@@ -81,7 +104,8 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     if (!loader) {
       loader = new DataLoader(
         async (ids) => {
-          const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, query));
+          const read = reading(query, { kind: 'ids', object, queryKey: query.key });
+          const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, read));
           return byKeyResults(ids, chunks);
         },
         { cacheKeyFn: idKey },
@@ -101,14 +125,36 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     if (!loader) {
       loader = new DataLoader(
         async (parentIds) => {
-          const chunks = await listing(object, () =>
-            fetchByKeys(client, object, field, parentIds, query, relationScanLimit),
-          );
+          const read = reading(query, { kind: 'fk', object, field, queryKey: query.key });
+          const chunks = await listing(object, () => fetchByKeys(client, object, field, parentIds, read, relationScanLimit));
           return groupedResults(parentIds, chunks, field);
         },
         { cacheKeyFn: idKey },
       );
       fkLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
+  /**
+   * Per parent key, how many records of `object` have it as their `field` and match `query`:
+   * one grouped count per chunk of keys (count.ts); where the server cannot count that way, the
+   * records themselves through `byForeignKey`. The query must have no residual (§4).
+   */
+  function countByForeignKey(object: ObjectPlural, field: string, query: RecordQuery = NO_QUERY): DataLoader<string, number> {
+    const cacheKey = `${object}\u0000${field}\u0000${query.key}\u0000count`;
+    let loader = countLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(
+        async (parentIds) => {
+          const counts = await countByKeys(client, object, field, parentIds, query);
+          if (counts) return parentIds.map((id) => counts.get(idKey(id)) ?? 0);
+          const records = await byForeignKey(object, field, query).loadMany(parentIds);
+          return records.map((result) => (result instanceof Error ? result : result.length));
+        },
+        { cacheKeyFn: idKey },
+      );
+      countLoaders.set(cacheKey, loader);
     }
     return loader;
   }
@@ -120,10 +166,10 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
    */
   function invalidate(object: ObjectPlural): void {
     const prefix = `${object}\u0000`;
-    for (const map of [fkLoaders, queryLoaders] as Array<Map<string, unknown>>) {
+    for (const map of [fkLoaders, queryLoaders, countLoaders] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
     }
   }
 
-  return { byId, byForeignKey, matchingIds, prime, invalidate };
+  return { byId, byForeignKey, countByForeignKey, matchingIds, prime, invalidate };
 }

@@ -187,7 +187,7 @@ export const OPPORTUNITY: ObjectModel = {
     throughTargets('notes', 'opportunity'),
     throughTargets('tasks', 'opportunity'),
   ],
-  computed: { customFields: { reads: ['*'] }, stageInfo: { reads: ['stage'] } },
+  computed: { customFields: { reads: ['*'] }, stageInfo: { reads: ['stage'], metadata: true } },
   hidden: [],
   writable: { type: 'Opportunity', typePlural: 'Opportunities' },
 };
@@ -225,7 +225,7 @@ export const TASK: ObjectModel = {
     toOne('assignee', 'workspaceMembers', 'assigneeId'),
     { ...oneToMany('targets', 'taskTargets', 'taskId', 'taskTargets'), list: true },
   ],
-  computed: { customFields: { reads: ['*'] }, statusInfo: { reads: ['status'] } },
+  computed: { customFields: { reads: ['*'] }, statusInfo: { reads: ['status'], metadata: true } },
   hidden: [],
   writable: { type: 'Task', typePlural: 'Tasks', targets: { object: 'taskTargets', parentKey: 'taskId' } },
 };

@@ -84,6 +84,8 @@ export type RelationModel = ToOneRelation | OneToManyRelation | ThroughTargetsRe
 export interface ComputedField {
   /** Twenty fields it reads; `'*'` means the whole record (custom fields). */
   reads: readonly string[];
+  /** It needs the workspace metadata (`/rest/metadata/objects`, §1: SELECT options). */
+  metadata?: boolean;
 }
 
 /** Where a note or task is linked through its join object (§10 noteTarget / taskTarget). */

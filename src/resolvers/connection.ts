@@ -5,6 +5,7 @@ import { cursorFor, orderKeyPaths } from '../twenty/cursor.js';
 import { listAll } from '../twenty/paging.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
 import type { ObjectSpec } from './objects.js';
+import type { Site } from '../planner/plan.js';
 import { reverseOrder, toOrderItems, type OrderItem } from './order.js';
 
 /** The largest `first`/`last` a caller may ask for. */
@@ -106,16 +107,22 @@ export async function rootConnection(
   ctx: RequestContext,
   spec: ObjectSpec,
   args: ConnectionArgs,
-  /** A condition ANDed to the caller's filter, built by the filter module (e.g. `companyId[eq]:…` of one parent). */
-  extraFilter?: string,
+  options: {
+    /** A condition ANDed to the caller's filter, built by the filter module (e.g. `companyId[eq]:…` of one parent). */
+    extraFilter?: string;
+    /** Where the plan puts this read, when there is a plan. */
+    site?: Site;
+  } = {},
 ): Promise<Connection> {
   checkPaging(args);
-  const query = withExtraFilter(toListQuery(spec, args), extraFilter);
+  const query = withExtraFilter(toListQuery(spec, args), options.extraFilter);
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
+  if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
+  const depth = options.site?.read.depth;
   if (query.residual) {
-    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit };
+    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit, depth };
     const records = await listAll(client, spec.plural, params, query.residual);
     ctx.loaders.prime(spec.plural, records);
     return sliceConnection(records, args, query.order, DEFAULT_PAGE_SIZE);
@@ -136,6 +143,7 @@ export async function rootConnection(
         filter: query.filter,
         orderBy,
         limit: Math.min(wanted - records.length, pageLimit),
+        depth,
         ...next,
       });
       first ??= page;
@@ -178,6 +186,18 @@ export async function rootConnection(
     totalCount,
   };
 }
+
+/**
+ * Only `totalCount` is asked: Twenty counts every match in any page's answer (§2), so one call of
+ * one record answers it, whatever `first` or the cursors say.
+ */
+async function countConnection(ctx: RequestContext, spec: ObjectSpec, query: ListQuery): Promise<Connection> {
+  const page = await ctx.client.list(spec.plural, { filter: query.filter, limit: 1 });
+  return { edges: [], pageInfo: EMPTY_PAGE_INFO, totalCount: page.totalCount };
+}
+
+/** The page information of a connection whose edges were not asked for (never read). */
+const EMPTY_PAGE_INFO: PageInfo = { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null };
 
 /** One of Twenty's cursors, decoded (§3: base64 of JSON holding the order values and `id`). */
 function decodeCursor(cursor: string): Record<string, unknown> {

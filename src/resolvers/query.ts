@@ -1,4 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { RequestContext } from '../context.js';
 import type { QueryResolvers } from '../generated/graphql.js';
+import type { ObjectPlural } from '../twenty/types.js';
 import { rootConnection } from './connection.js';
 import {
   companySpec,
@@ -10,19 +13,27 @@ import {
 } from './objects.js';
 import { toOne } from './relations.js';
 
-// Single lookups go through the by-id loader: several in one operation share one call, and an id
-// that is not a UUID (which Twenty would answer with 400, §1) simply finds nothing.
+/**
+ * Single lookups go through the by-id loader: several in one operation share one call, and an id
+ * that is not a UUID (which Twenty would answer with 400, §1) simply finds nothing. The plan
+ * starts the record's relations from the same id at once (`prefetch`).
+ */
+function lookup(ctx: RequestContext, info: GraphQLResolveInfo, object: ObjectPlural, id: string) {
+  ctx.planning.plan?.prefetch(ctx, info, id);
+  return toOne(ctx, object, id);
+}
+
 export const Query: QueryResolvers = {
-  company: (_root, { id }, ctx) => toOne(ctx, 'companies', id),
-  companies: (_root, args, ctx) => rootConnection(ctx, companySpec, args),
-  person: (_root, { id }, ctx) => toOne(ctx, 'people', id),
-  people: (_root, args, ctx) => rootConnection(ctx, personSpec, args),
-  opportunity: (_root, { id }, ctx) => toOne(ctx, 'opportunities', id),
-  opportunities: (_root, args, ctx) => rootConnection(ctx, opportunitySpec, args),
-  note: (_root, { id }, ctx) => toOne(ctx, 'notes', id),
-  notes: (_root, args, ctx) => rootConnection(ctx, noteSpec, args),
-  task: (_root, { id }, ctx) => toOne(ctx, 'tasks', id),
-  tasks: (_root, args, ctx) => rootConnection(ctx, taskSpec, args),
-  workspaceMember: (_root, { id }, ctx) => toOne(ctx, 'workspaceMembers', id),
-  workspaceMembers: (_root, args, ctx) => rootConnection(ctx, workspaceMemberSpec, args),
+  company: (_root, { id }, ctx, info) => lookup(ctx, info, 'companies', id),
+  companies: (_root, args, ctx, info) => rootConnection(ctx, companySpec, args, { site: ctx.planning.plan?.siteAt(info) }),
+  person: (_root, { id }, ctx, info) => lookup(ctx, info, 'people', id),
+  people: (_root, args, ctx, info) => rootConnection(ctx, personSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
+  opportunity: (_root, { id }, ctx, info) => lookup(ctx, info, 'opportunities', id),
+  opportunities: (_root, args, ctx, info) => rootConnection(ctx, opportunitySpec, args, { site: ctx.planning.plan?.siteAt(info) }),
+  note: (_root, { id }, ctx, info) => lookup(ctx, info, 'notes', id),
+  notes: (_root, args, ctx, info) => rootConnection(ctx, noteSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
+  task: (_root, { id }, ctx, info) => lookup(ctx, info, 'tasks', id),
+  tasks: (_root, args, ctx, info) => rootConnection(ctx, taskSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
+  workspaceMember: (_root, { id }, ctx, info) => lookup(ctx, info, 'workspaceMembers', id),
+  workspaceMembers: (_root, args, ctx, info) => rootConnection(ctx, workspaceMemberSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
 };

@@ -27,6 +27,12 @@ export function getObjectMetadata(ctx: MetadataContext, now = Date.now()): Promi
   return objects;
 }
 
+/** Whether this key's metadata is in the cache and fresh (no call needed to read it). */
+export function hasFreshMetadata(ctx: Pick<RequestContext, 'tokenKey'>, now = Date.now()): boolean {
+  const hit = cache.get(ctx.tokenKey);
+  return hit !== undefined && hit.expires > now;
+}
+
 /** The options of a SELECT field, by position; empty when the object or field is unknown. */
 export async function getSelectOptions(
   ctx: MetadataContext,

@@ -14,6 +14,9 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 3,
       debugUpstream: false,
       graphiql: true,
+      planner: { enabled: true, disabled: [] },
+      maxOperationCalls: 50,
+      maxResponseRecords: 200_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,6 +35,9 @@ describe('parseConfig', () => {
       UPSTREAM_MAX_RETRIES: '0',
       DEBUG_UPSTREAM: 'true',
       GRAPHIQL: 'false',
+      QUERY_PLANNER: 'no-depth, no-fields',
+      MAX_OPERATION_CALLS: '20',
+      MAX_RESPONSE_RECORDS: '1000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,7 +49,11 @@ describe('parseConfig', () => {
       upstreamMaxRetries: 0,
       debugUpstream: true,
       graphiql: false,
+      planner: { enabled: true, disabled: ['depth', 'fields'] },
+      maxOperationCalls: 20,
+      maxResponseRecords: 1000,
     });
+    expect(parseConfig({ QUERY_PLANNER: 'off' }).planner).toEqual({ enabled: false, disabled: [] });
   });
 
   it.each([
@@ -53,6 +63,9 @@ describe('parseConfig', () => {
     ['TWENTY_API_URL', 'not a url', /TWENTY_API_URL must be an http\(s\) URL/],
     ['TWENTY_API_URL', 'ftp://x.example', /TWENTY_API_URL must be an http\(s\) URL/],
     ['DEBUG_UPSTREAM', 'maybe', /DEBUG_UPSTREAM must be on or off/],
+    ['QUERY_PLANNER', 'no-magic', /QUERY_PLANNER must be on, off or a list such as no-depth/],
+    ['MAX_OPERATION_CALLS', '0', /MAX_OPERATION_CALLS must be an integer from 1/],
+    ['MAX_RESPONSE_RECORDS', 'many', /MAX_RESPONSE_RECORDS must be an integer/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);
