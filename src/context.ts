@@ -5,6 +5,7 @@ import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
 import type { OperationPlan } from './planner/plan.js';
 import { settlingDepth } from './planner/depth.js';
+import { nextTick } from './planner/merge.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -63,7 +64,11 @@ export function createRequestContext(transport: TwentyTransport, upstreamUrl: st
   // loaders read with the options the operation's plan gives their site.
   const planning: RequestContext['planning'] = {};
   const client = settlingDepth(transport.clientFor(token, { onCall }), (object, records) => loaders.prime(object, records));
-  const loaders = createLoaders(client, { readOptions: (site) => planning.plan?.loaderOptions(site) });
+  const loaders = createLoaders(client, {
+    readOptions: (site) => planning.plan?.loaderOptions(site),
+    schedule: (site, callback) => (planning.plan ? planning.plan.scheduleBatch(site, callback) : nextTick(callback)),
+    track: (site, call) => planning.plan?.trackLoader(site, call),
+  });
   return {
     client,
     loaders,

@@ -1,6 +1,7 @@
 import { andFilters, idInFilter } from '../twenty/filter.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
+import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 
 /**
@@ -17,6 +18,8 @@ export interface RecordQuery {
   orderBy?: string;
   /** Relations at depth 1 (§6) come with the records; set by the plan, not part of `key`. */
   depth?: 1;
+  /** Pages past the first read in parallel (twenty/parallel-pages.ts), in id order only. */
+  parallelPages?: boolean;
 }
 
 export const NO_QUERY: RecordQuery = { key: '' };
@@ -76,7 +79,11 @@ export async function fetchByKeys(
     firsts.map(async (first): Promise<FetchedChunk> => {
       if (!('page' in first)) return first;
       try {
-        return { keys: first.keys, result: await listRest(client, object, first.params, first.page, query.residual) };
+        const parallel = query.parallelPages && query.orderBy === undefined && query.residual === undefined;
+        const result = parallel
+          ? [...first.page.records, ...(await readRestInParallel(client, object, first.params, first.page))]
+          : await listRest(client, object, first.params, first.page, query.residual);
+        return { keys: first.keys, result };
       } catch (error) {
         return { keys: first.keys, result: asError(error) };
       }

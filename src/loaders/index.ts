@@ -38,14 +38,20 @@ export function createLoaders(
   options: {
     relationScanLimit?: number;
     /** How a loader's reads go beyond its query (depth=1 for nested relations), asked at each batch. */
-    readOptions?: (site: LoaderSite) => { depth?: 1 } | undefined;
+    readOptions?: (site: LoaderSite) => Pick<RecordQuery, 'depth' | 'parallelPages'> | undefined;
+    /** When a batch is sent (DataLoader's `batchScheduleFn`); DataLoader's own tick by default. */
+    schedule?: (site: LoaderSite, callback: () => void) => void;
+    /** Told of each batch's calls while they are in flight. */
+    track?: (site: LoaderSite, call: Promise<unknown>) => void;
   } = {},
 ) {
+  const scheduling = (site: LoaderSite) =>
+    options.schedule ? { batchScheduleFn: (callback: () => void) => options.schedule!(site, callback) } : {};
   const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
   /** The query a batch sends: the loader's own, plus what the plan asks for this loader. */
   const reading = (query: RecordQuery, site: LoaderSite): RecordQuery => {
     const extra = options.readOptions?.(site);
-    return extra?.depth ? { ...query, depth: extra.depth } : query;
+    return extra ? { ...query, ...extra } : query;
   };
   const byIdLoaders = new Map<ObjectPlural, ByIdLoader>();
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
@@ -54,8 +60,10 @@ export function createLoaders(
   const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
 
   /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
-  async function listing(object: ObjectPlural, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
+  async function listing(site: LoaderSite, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
+    const { object } = site;
     const pending = fetch();
+    options.track?.(site, pending);
     let set = inFlight.get(object);
     if (!set) inFlight.set(object, (set = new Set()));
     set.add(pending);
@@ -77,15 +85,20 @@ export function createLoaders(
     let loader = byIdLoaders.get(object);
     if (!loader) {
       const known = new Map<string, TwentyRecord>();
-      loader = new ByIdLoader(known, async (ids) => {
-        await settle(object);
-        const missing = ids.map(idKey).filter((id) => !known.has(id));
-        const query = reading(NO_QUERY, { kind: 'byId', object });
-        const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, query));
-        const fetched = byKeyResults(missing, chunks);
-        const results = new Map(missing.map((id, i) => [id, fetched[i]]));
-        return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
-      });
+      const site: LoaderSite = { kind: 'byId', object };
+      loader = new ByIdLoader(
+        known,
+        async (ids) => {
+          await settle(object);
+          const missing = ids.map(idKey).filter((id) => !known.has(id));
+          const query = reading(NO_QUERY, site);
+          const chunks = missing.length === 0 ? [] : await listing(site, () => fetchByKeys(client, object, 'id', missing, query));
+          const fetched = byKeyResults(missing, chunks);
+          const results = new Map(missing.map((id, i) => [id, fetched[i]]));
+          return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
+        },
+        scheduling(site),
+      );
       byIdLoaders.set(object, loader);
     }
     return loader;
@@ -102,13 +115,13 @@ export function createLoaders(
     const cacheKey = `${object}\u0000${query.key}`;
     let loader = queryLoaders.get(cacheKey);
     if (!loader) {
+      const site: LoaderSite = { kind: 'ids', object, queryKey: query.key };
       loader = new DataLoader(
         async (ids) => {
-          const read = reading(query, { kind: 'ids', object, queryKey: query.key });
-          const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, read));
+          const chunks = await listing(site, () => fetchByKeys(client, object, 'id', ids, reading(query, site)));
           return byKeyResults(ids, chunks);
         },
-        { cacheKeyFn: idKey },
+        { cacheKeyFn: idKey, ...scheduling(site) },
       );
       queryLoaders.set(cacheKey, loader);
     }
@@ -123,13 +136,13 @@ export function createLoaders(
     const cacheKey = `${object}\u0000${field}\u0000${query.key}`;
     let loader = fkLoaders.get(cacheKey);
     if (!loader) {
+      const site: LoaderSite = { kind: 'fk', object, field, queryKey: query.key };
       loader = new DataLoader(
         async (parentIds) => {
-          const read = reading(query, { kind: 'fk', object, field, queryKey: query.key });
-          const chunks = await listing(object, () => fetchByKeys(client, object, field, parentIds, read, relationScanLimit));
+          const chunks = await listing(site, () => fetchByKeys(client, object, field, parentIds, reading(query, site), relationScanLimit));
           return groupedResults(parentIds, chunks, field);
         },
-        { cacheKeyFn: idKey },
+        { cacheKeyFn: idKey, ...scheduling(site) },
       );
       fkLoaders.set(cacheKey, loader);
     }

@@ -142,6 +142,7 @@ export function decide(nodes: readonly PlanNode[], enabled: ReadonlySet<Decision
         decision.prefetch = enabled.has('prefetch') && parent.role === 'rootOne';
         if (relation.kind === 'throughTargets' || (relation.kind === 'oneToMany' && relation.list)) decision.source = 'batch';
         else decision.source = enabled.has('count') && counting ? 'count' : 'page';
+        decision.parallelPages = enabled.has('parallel-pages') && decision.source === 'page';
       } else {
         const groupCount = relation.kind === 'oneToMany' && !relation.list && counting && enabled.has('group-count');
         const byArrays = fromParentPossible && relation.kind === 'oneToMany' && (relation.list || plainArgs(node));

@@ -10,6 +10,7 @@
  * is capped by the relation scan limit, which the loaders enforce.
  */
 import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
+import { parallelPageCalls } from '../twenty/parallel-pages.js';
 import { MAX_PAGE_SIZE } from '../resolvers/connection.js';
 import { countOnly, pageSize, type NodeDecision } from './decide.js';
 import type { OperationTree, PlanNode } from './operation.js';
@@ -101,11 +102,10 @@ export function estimate(
   const batch = (node: PlanNode, identity: string, round: number, keys: number) => {
     if (keys > 0) reads.push({ identity: options.merge ? identity : `${identity}|${node.root}`, round, keys });
   };
-  /** Pages of a list read: explicit first/last are assumed filled, a default list fits one page. */
-  const pagesOf = (node: PlanNode) => {
+  /** Records read for a list under one parent: explicit first/last are assumed filled, a default list one page. */
+  const wantedUnderOne = (node: PlanNode) => {
     const args = node.args as { first?: number | null; last?: number | null };
-    const wanted = args.first ?? args.last;
-    return wanted === null || wanted === undefined ? 1 : Math.max(1, chunks(wanted));
+    return args.first ?? args.last ?? P;
   };
 
   for (const node of tree.nodes) {
@@ -121,11 +121,14 @@ export function estimate(
         done = start + 1;
         break;
       case 'page': {
-        const pages = node.role === 'rootList' ? Math.max(1, chunks(Math.min(pageSize(node, ROOT_DEFAULT), MAX_PAGE_SIZE))) : pagesOf(node);
-        calls += pages;
-        done = start + (decision.parallelPages && pages > 1 ? 2 : pages);
-        const args = node.args as { first?: number | null; last?: number | null };
-        count = node.role === 'rootList' ? pageSize(node, ROOT_DEFAULT) : Math.min(args.first ?? args.last ?? P, MAX_PAGE_SIZE);
+        const wanted = node.role === 'rootList' ? Math.min(pageSize(node, ROOT_DEFAULT), MAX_PAGE_SIZE) : wantedUnderOne(node);
+        const pages = Math.max(1, chunks(wanted));
+        // Forward from the start, past the first page: ranges read in parallel (parallel-pages.ts).
+        const args = node.args as { last?: number | null; after?: string | null; before?: string | null };
+        const parallel = decision.parallelPages && pages > 1 && args.last == null && args.after == null && args.before == null;
+        calls += parallel ? parallelPageCalls(wanted, P) : pages;
+        done = start + (parallel ? 2 : pages);
+        count = Math.min(wanted, MAX_PAGE_SIZE);
         break;
       }
       case 'write': {

@@ -11,6 +11,7 @@ import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { toListQuery } from '../resolvers/connection.js';
+import { BatchMerger, mergeContributors, nextTick } from './merge.js';
 import { nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
 
 export interface PlanOptions {
@@ -25,7 +26,8 @@ export interface PlanOptions {
 /** What a read asks of Twenty beyond its filter and order: relations at depth 1 (§6), fields (§13). */
 export interface ReadOptions {
   depth?: 1;
-  fields?: readonly string[];
+  /** Pages past the first read in parallel, where the order is by id (twenty/parallel-pages.ts). */
+  parallelPages?: boolean;
 }
 
 /** A resolver's place in the plan: its node, the decision for it, and how its own calls read. */
@@ -40,6 +42,9 @@ export class OperationPlan {
   /** Relations started early, by node key and parent id. */
   private readonly started = new Map<string, unknown>();
   private readonly loaderReads = new Map<string, ReadOptions>();
+  /** The nodes each loader serves, by loader identity. */
+  private readonly loaderSites = new Map<string, PlanNode[]>();
+  private readonly merger?: BatchMerger;
 
   constructor(
     readonly tree: OperationTree,
@@ -52,8 +57,33 @@ export class OperationPlan {
     for (const node of tree.nodes) this.byKey.set(node.key, node);
     for (const node of tree.nodes) {
       const decision = decisions.get(node)!;
-      for (const [identity, depth] of loaderReadsOf(node, decision)) if (depth) this.loaderReads.set(identity, { depth: 1 });
+      for (const [identity, depth] of loaderReadsOf(node, decision)) {
+        if (depth) this.loaderReads.set(identity, { depth: 1 });
+        const sites = this.loaderSites.get(identity);
+        if (sites) sites.push(node);
+        else this.loaderSites.set(identity, [node]);
+      }
     }
+    if (enabled.has('merge')) {
+      const contributors = mergeContributors(this.loaderSites);
+      if (contributors.size > 0) this.merger = new BatchMerger((identity) => contributors.get(identity));
+    }
+  }
+
+  /** When a loader's batch is sent (DataLoader's `batchScheduleFn`): held while it may still merge. */
+  scheduleBatch(site: LoaderSite, callback: () => void): void {
+    if (this.merger) this.merger.schedule(identityOf(site), callback);
+    else nextTick(callback);
+  }
+
+  /** A loader's call in flight, for the batches waiting on it. */
+  trackLoader(site: LoaderSite, call: Promise<unknown>): void {
+    this.merger?.track(this.loaderSites.get(identityOf(site)) ?? [], call);
+  }
+
+  /** A node's own call in flight (a root list, a connection under one parent). */
+  trackNode(node: PlanNode, call: Promise<unknown>): void {
+    this.merger?.track([node], call);
   }
 
   /**
@@ -61,7 +91,8 @@ export class OperationPlan {
    * come with their parents. One answer per loader, so every record it caches is read alike.
    */
   loaderOptions(site: LoaderSite): ReadOptions | undefined {
-    return this.loaderReads.get(identityOf(site));
+    const read = this.loaderReads.get(identityOf(site));
+    return this.enabled.has('parallel-pages') ? { ...read, parallelPages: true } : read;
   }
 
   /** The node a resolver runs for, found by its response path (list indices left out). */
@@ -81,7 +112,7 @@ export class OperationPlan {
 
   site(node: PlanNode): Site {
     const decision = this.decisions.get(node)!;
-    return { node, decision, read: decision.depth ? { depth: 1 } : {} };
+    return { node, decision, read: { ...(decision.depth ? { depth: 1 } : {}), parallelPages: decision.parallelPages } };
   }
 
   /**

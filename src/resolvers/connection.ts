@@ -3,6 +3,7 @@ import type { RequestContext } from '../context.js';
 import { andFilters, buildFilter, orderByString } from '../twenty/filter.js';
 import { cursorFor, orderKeyPaths } from '../twenty/cursor.js';
 import { listAll } from '../twenty/paging.js';
+import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
 import type { ObjectSpec } from './objects.js';
 import type { Site } from '../planner/plan.js';
@@ -121,6 +122,7 @@ export async function rootConnection(
   if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
   const depth = options.site?.read.depth;
+  const parallel = options.site?.read.parallelPages === true;
   if (query.residual) {
     const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit, depth };
     const records = await listAll(client, spec.plural, params, query.residual);
@@ -139,16 +141,27 @@ export async function rootConnection(
     let page: ListPage | undefined;
     let first: ListPage | undefined;
     do {
-      page = await client.list(spec.plural, {
+      const call = client.list(spec.plural, {
         filter: query.filter,
         orderBy,
         limit: Math.min(wanted - records.length, pageLimit),
         depth,
         ...next,
       });
+      if (options.site) ctx.planning.plan?.trackNode(options.site.node, call);
+      page = await call;
       first ??= page;
       if (backward) records.unshift(...page.records);
       else records.push(...page.records);
+      if (page === first && parallel && !backward && !cursor.startingAfter && orderBy === undefined && records.length < wanted) {
+        // From the start in id order: the rest at once, from the first page's totalCount (§3).
+        const rest = readRestInParallel(client, spec.plural, { filter: query.filter, depth }, page, wanted - records.length);
+        if (options.site) ctx.planning.plan?.trackNode(options.site.node, rest);
+        records.push(...(await rest));
+        const hasNextPage = page.totalCount > records.length;
+        page = { ...page, pageInfo: { ...page.pageInfo, hasNextPage } };
+        break;
+      }
       const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
       const at = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
       if (!more || !at || page.records.length === 0) break;

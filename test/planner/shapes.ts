@@ -4,7 +4,7 @@
  */
 export const SHAPES: Record<string, string> = {
   'a root list': '{ companies(first: 20) { edges { node { id name } } } }',
-  'a root list of 1000': '{ companies(first: 1000) { totalCount edges { node { id } } } }',
+  'a long root list': '{ people(first: 700) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
   'a count': '{ companies { totalCount } }',
   'counts of a root list and a filtered one': '{ a: people { totalCount } b: people(filter: { jobTitle: { isNull: false } }) { totalCount } }',
   'a lookup': 'query ($company: ID!) { company(id: $company) { id name } }',
@@ -26,5 +26,6 @@ export const SHAPES: Record<string, string> = {
   'tasks with assignees': '{ tasks(first: 40) { edges { node { id assignee { id } } } } }',
   'a member\'s opportunities': '{ workspaceMembers(first: 5) { edges { node { id ownedOpportunities { totalCount edges { node { id company { id } } } } } } } }',
   'three levels': '{ companies(first: 10) { edges { node { people { edges { node { opportunities { edges { node { id } } } } } } } } } }',
+  'aliases sharing a filtered relation': `{ ${['ID', 'NAME'].map((field) => `${field.toLowerCase()}: companies(first: 5, orderBy: [{ field: ${field} }]) { edges { node { id people(filter: { jobTitle: { isNull: false } }) { edges { node { id } } } } } }`).join(' ')} }`,
   'a board of aliases': `{ ${['NEW', 'SCREENING', 'MEETING'].map((stage) => `${stage.toLowerCase()}: opportunities(first: 10, filter: { stage: { eq: "${stage}" } }) { totalCount edges { node { id company { id } pointOfContact { id } } } }`).join(' ')} }`,
 };
