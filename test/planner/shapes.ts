@@ -4,7 +4,7 @@
  */
 export const SHAPES: Record<string, string> = {
   'a root list': '{ companies(first: 20) { edges { node { id name } } } }',
-  'a long root list': '{ people(first: 700) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+  'a long root list': '{ people(first: 300) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
   'a count': '{ companies { totalCount } }',
   'counts of a root list and a filtered one': '{ a: people { totalCount } b: people(filter: { jobTitle: { isNull: false } }) { totalCount } }',
   'a lookup': 'query ($company: ID!) { company(id: $company) { id name } }',
