@@ -94,8 +94,30 @@ function orderParam(order: OrderItem[]): string | undefined {
   return items.length ? orderByString(items) : undefined;
 }
 
+/**
+ * Edges whose cursor is computed when a caller reads it (a base64 of JSON per record is the
+ * most expensive part of an edge, and most queries never ask for cursors).
+ */
 const edgesFor = (records: TwentyRecord[], order: OrderItem[]): Edge[] =>
-  records.map((node) => ({ node, cursor: cursorFor(node, order) }));
+  records.map((node) => ({
+    node,
+    get cursor() {
+      return cursorFor(node, order);
+    },
+  }));
+
+/** Page information whose start and end cursors are computed when read, like the edges'. */
+function pageInfoOf(edges: Edge[], sides: Pick<PageInfo, 'hasNextPage' | 'hasPreviousPage'>): PageInfo {
+  return {
+    ...sides,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
+  };
+}
 
 /**
  * A root list (§3): one `list` call per page of what the caller asked for. `first`/`after` pages
@@ -195,7 +217,7 @@ export async function rootConnection(
   const edges = edgesFor(records, query.order);
   return {
     edges,
-    pageInfo: { ...pageInfo, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    pageInfo: pageInfoOf(edges, pageInfo),
     totalCount,
   };
 }
@@ -266,12 +288,7 @@ export function sliceConnection(
   const edges = edgesFor(records.slice(start, end), order);
   return {
     edges,
-    pageInfo: {
-      hasPreviousPage: start > 0,
-      hasNextPage: end < records.length,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: pageInfoOf(edges, { hasPreviousPage: start > 0, hasNextPage: end < records.length }),
     totalCount: records.length,
   };
 }
