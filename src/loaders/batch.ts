@@ -20,6 +20,8 @@ export interface RecordQuery {
   depth?: 1;
   /** Pages past the first read in parallel (twenty/parallel-pages.ts), in id order only. */
   parallelPages?: boolean;
+  /** Only these fields (§13), the same for every read of the object in the operation. */
+  fields?: readonly string[];
 }
 
 export const NO_QUERY: RecordQuery = { key: '' };
@@ -56,7 +58,7 @@ export async function fetchByKeys(
     chunks.map(async (chunk: string[]): Promise<FirstPage | FetchedChunk> => {
       try {
         const { filter } = andFilters(idInFilter(field, chunk), query.filter);
-        const params: ListParams = { filter, orderBy: query.orderBy, limit, ...(query.depth ? { depth: query.depth } : {}) };
+        const params: ListParams = { filter, orderBy: query.orderBy, limit, depth: query.depth, fields: query.fields };
         return { keys: chunk, params, page: await client.list(object, params) };
       } catch (error) {
         return { keys: chunk, result: asError(error) };

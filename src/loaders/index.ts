@@ -38,7 +38,7 @@ export function createLoaders(
   options: {
     relationScanLimit?: number;
     /** How a loader's reads go beyond its query (depth=1 for nested relations), asked at each batch. */
-    readOptions?: (site: LoaderSite) => Pick<RecordQuery, 'depth' | 'parallelPages'> | undefined;
+    readOptions?: (site: LoaderSite) => Pick<RecordQuery, 'depth' | 'parallelPages' | 'fields'> | undefined;
     /** When a batch is sent (DataLoader's `batchScheduleFn`); DataLoader's own tick by default. */
     schedule?: (site: LoaderSite, callback: () => void) => void;
     /** Told of each batch's calls while they are in flight. */

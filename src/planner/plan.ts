@@ -11,6 +11,7 @@ import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { toListQuery } from '../resolvers/connection.js';
+import { fieldLists, type FieldLists } from './fields.js';
 import { BatchMerger, mergeContributors, nextTick } from './merge.js';
 import { nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
 
@@ -26,6 +27,8 @@ export interface PlanOptions {
 /** What a read asks of Twenty beyond its filter and order: relations at depth 1 (§6), fields (§13). */
 export interface ReadOptions {
   depth?: 1;
+  /** Only these fields (§13), per object for the whole operation (fields.ts). */
+  fields?: readonly string[];
   /** Pages past the first read in parallel, where the order is by id (twenty/parallel-pages.ts). */
   parallelPages?: boolean;
 }
@@ -45,6 +48,7 @@ export class OperationPlan {
   /** The nodes each loader serves, by loader identity. */
   private readonly loaderSites = new Map<string, PlanNode[]>();
   private readonly merger?: BatchMerger;
+  private readonly fields?: FieldLists;
 
   constructor(
     readonly tree: OperationTree,
@@ -64,6 +68,7 @@ export class OperationPlan {
         else this.loaderSites.set(identity, [node]);
       }
     }
+    if (enabled.has('fields')) this.fields = fieldLists(tree.nodes, decisions);
     if (enabled.has('merge')) {
       const contributors = mergeContributors(this.loaderSites);
       if (contributors.size > 0) this.merger = new BatchMerger((identity) => contributors.get(identity));
@@ -92,7 +97,8 @@ export class OperationPlan {
    */
   loaderOptions(site: LoaderSite): ReadOptions | undefined {
     const read = this.loaderReads.get(identityOf(site));
-    return this.enabled.has('parallel-pages') ? { ...read, parallelPages: true } : read;
+    const fields = this.fields?.forRead(site.object, read?.depth === 1);
+    return { ...read, ...(fields ? { fields } : {}), ...(this.enabled.has('parallel-pages') ? { parallelPages: true } : {}) };
   }
 
   /** The node a resolver runs for, found by its response path (list indices left out). */
@@ -112,7 +118,8 @@ export class OperationPlan {
 
   site(node: PlanNode): Site {
     const decision = this.decisions.get(node)!;
-    return { node, decision, read: { ...(decision.depth ? { depth: 1 } : {}), parallelPages: decision.parallelPages } };
+    const fields = this.fields?.forRead(node.object.plural, decision.depth);
+    return { node, decision, read: { ...(decision.depth ? { depth: 1 } : {}), ...(fields ? { fields } : {}), parallelPages: decision.parallelPages } };
   }
 
   /**

@@ -144,9 +144,10 @@ export async function rootConnection(
   if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
   const depth = options.site?.read.depth;
+  const fields = options.site?.read.fields;
   const parallel = options.site?.read.parallelPages === true;
   if (query.residual) {
-    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit, depth };
+    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit, depth, fields };
     const records = await listAll(client, spec.plural, params, query.residual);
     ctx.loaders.prime(spec.plural, records);
     return sliceConnection(records, args, query.order, DEFAULT_PAGE_SIZE);
@@ -168,6 +169,7 @@ export async function rootConnection(
         orderBy,
         limit: Math.min(wanted - records.length, pageLimit),
         depth,
+        fields,
         ...next,
       });
       if (options.site) ctx.planning.plan?.trackNode(options.site.node, call);
@@ -177,7 +179,7 @@ export async function rootConnection(
       else records.push(...page.records);
       if (page === first && parallel && !backward && !cursor.startingAfter && orderBy === undefined && records.length < wanted) {
         // From the start in id order: the rest at once, from the first page's totalCount (§3).
-        const rest = readRestInParallel(client, spec.plural, { filter: query.filter, depth }, page, wanted - records.length);
+        const rest = readRestInParallel(client, spec.plural, { filter: query.filter, depth, fields }, page, wanted - records.length);
         if (options.site) ctx.planning.plan?.trackNode(options.site.node, rest);
         records.push(...(await rest));
         const hasNextPage = page.totalCount > records.length;

@@ -9,6 +9,7 @@ import { assertObjectPlural } from './names.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
 import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent } from './types.js';
 import { isUuid } from './filter-values.js';
+import { fieldsVerdict, type FieldsSupport } from './fields-param.js';
 import type { BffError } from '../errors.js';
 
 export interface TransportOptions {
@@ -43,6 +44,8 @@ interface ServerFacts {
   pageLimit: number;
   pageLimitKnown: boolean;
   restoreRoute: 'unknown' | 'current' | 'older';
+  /** Whether `fields=` trims records here (fields-param.ts). */
+  fields: FieldsSupport;
 }
 
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
@@ -61,7 +64,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     connections: Math.floor(positive('connections', options.connections, 32, 1)),
     onCall: options.onCall,
   });
-  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
+  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown', fields: 'unknown' };
   return {
     clientFor(token, hooks) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
@@ -85,12 +88,36 @@ class Client implements TwentyClient {
 
   async list(object: ObjectPlural, params: ListParams = {}): Promise<ListPage> {
     assertObjectPlural(object);
+    const fields = params.fields?.length && this.facts.fields !== 'ignored' && this.facts.fields !== 'refused' ? params.fields : undefined;
+    if (!fields) return this.listOnce(object, params);
+    let page: ListPage;
+    try {
+      page = await this.listOnce(object, params, fields);
+    } catch (error) {
+      if (!(error instanceof BadUserInputError)) throw error;
+      // A 400 may be our field names (a workspace without one of them): the same read without
+      // them decides, and tells whether this server refuses them.
+      const whole = await this.listOnce(object, params);
+      if (this.facts.fields === 'unknown') this.facts.fields = 'refused';
+      return whole;
+    }
+    const verdict = fieldsVerdict(fields, page.records);
+    if (verdict === 'incomplete') {
+      this.facts.fields = 'refused';
+      return this.listOnce(object, params);
+    }
+    if (verdict && this.facts.fields === 'unknown') this.facts.fields = verdict;
+    return page;
+  }
+
+  private async listOnce(object: ObjectPlural, params: ListParams, fields?: readonly string[]): Promise<ListPage> {
     const query: Record<string, string | undefined> = {
       filter: params.filter,
       order_by: params.orderBy,
       starting_after: params.startingAfter,
       ending_before: params.endingBefore,
       depth: params.depth === undefined ? undefined : String(params.depth),
+      fields: fields?.join(','),
     };
     let asked: number | undefined;
     if (params.limit !== undefined) {

@@ -4,7 +4,8 @@
  * trips it claims (so each of these fails without its decision).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAll } from '../emulator/helpers.js';
+import { fetchAll, rest } from '../emulator/helpers.js';
+import type { RequestLogEntry } from '../../src/emulator/index.js';
 import { callNames, startPlanners, type Planners, type Run } from './helpers.js';
 
 let planners: Planners;
@@ -12,7 +13,7 @@ let company: string;
 
 beforeAll(async () => {
   // The demo's own size: 200 companies, 1,000 people, 500 opportunities.
-  planners = await startPlanners(['on', 'no-count', 'no-group-count', 'no-depth', 'no-prefetch', 'no-merge', 'no-parallel-pages'], {
+  planners = await startPlanners(['on', 'no-count', 'no-group-count', 'no-depth', 'no-prefetch', 'no-merge', 'no-parallel-pages', 'no-fields'], {
     emulator: { companies: 200 },
   });
   const companies = await fetchAll(planners.emulator, 'companies');
@@ -106,4 +107,19 @@ describe('the planner', () => {
     expect(off.cost.roundTrips).toBe(5);
     expect(on.calls.length).toBeLessThanOrEqual(off.calls.length + 1);
   });
+
+  it('fields: asks only the fields the operation reads (§13), so Twenty sends less', async () => {
+    const query = '{ people(first: 200) { edges { node { name { displayName } jobTitle company { name } } } } }';
+    const { on, off } = await withAndWithout('fields', query);
+    // The person's company comes nested (depth=1), and only it: `fields` also names what depth expands.
+    expect(on.calls.map((c) => c.query.fields)).toEqual(['company,deletedAt,jobTitle,name']);
+    expect(off.calls.map((c) => c.query.fields)).toEqual([undefined]);
+    const bytes = async (calls: RequestLogEntry[]) => {
+      let total = 0;
+      for (const call of calls) total += (await rest(planners.emulator, `${call.path}?${new URLSearchParams(call.query as Record<string, string>)}`)).text.length;
+      return total;
+    };
+    expect(await bytes(on.calls)).toBeLessThan((await bytes(off.calls)) * 0.6);
+  });
 });
+
