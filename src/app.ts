@@ -10,6 +10,7 @@ import { usePlanner } from './plugins/use-planner.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, type TwentyTransport } from './twenty/client.js';
+import { SharedBatches } from './loaders/shared.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -32,12 +33,14 @@ export function createApp(config: Config): App {
       metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
     },
   });
+  // By-key reads of concurrent operations of one key are pooled (src/loaders/shared.ts).
+  const shared = new SharedBatches();
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql,
     landingPage: false,
-    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey)),
+    context: ({ request }) => createRequestContext(transport, baseUrl, tokenFrom(request, config.twentyApiKey), { shared }),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(createLogger('info')),
     plugins: [

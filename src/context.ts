@@ -6,6 +6,7 @@ import { UnauthenticatedError } from './errors.js';
 import type { OperationPlan } from './planner/plan.js';
 import { settlingDepth } from './planner/depth.js';
 import { nextTick } from './planner/merge.js';
+import type { KeyRead, SharedBatches } from './loaders/shared.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -52,7 +53,14 @@ export function tokenFrom(request: Request, fallbackKey: string | undefined): st
   );
 }
 
-export function createRequestContext(transport: TwentyTransport, upstreamUrl: string, token: string): RequestContext {
+export function createRequestContext(
+  transport: TwentyTransport,
+  upstreamUrl: string,
+  token: string,
+  /** The process's pool of by-key reads, shared by the concurrent operations of one key. */
+  options: { shared?: SharedBatches } = {},
+): RequestContext {
+  const tokenKey = createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32);
   const upstream: UpstreamUsage = { calls: 0, ms: 0, spans: [] };
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
@@ -68,11 +76,12 @@ export function createRequestContext(transport: TwentyTransport, upstreamUrl: st
     readOptions: (site) => planning.plan?.loaderOptions(site),
     schedule: (site, callback) => (planning.plan ? planning.plan.scheduleBatch(site, callback) : nextTick(callback)),
     track: (site, call) => planning.plan?.trackLoader(site, call),
+    ...(options.shared ? { fetchKeys: (read: KeyRead) => options.shared!.read(tokenKey, read) } : {}),
   });
   return {
     client,
     loaders,
-    tokenKey: createHash('sha256').update(`${upstreamUrl}\n${token}`).digest('hex').slice(0, 32),
+    tokenKey,
     upstream,
     planning,
   };

@@ -4,6 +4,7 @@ import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.j
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
 import { countByKeys } from './count.js';
+import type { FetchByKeys } from './shared.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 
@@ -43,8 +44,11 @@ export function createLoaders(
     schedule?: (site: LoaderSite, callback: () => void) => void;
     /** Told of each batch's calls while they are in flight. */
     track?: (site: LoaderSite, call: Promise<unknown>) => void;
+    /** How by-key reads are made: pooled with the key's other operations (shared.ts), or alone. */
+    fetchKeys?: FetchByKeys;
   } = {},
 ) {
+  const fetchKeys: FetchByKeys = options.fetchKeys ?? ((r) => fetchByKeys(r.client, r.object, r.field, r.keys, r.query, r.maxRecords));
   const scheduling = (site: LoaderSite) =>
     options.schedule ? { batchScheduleFn: (callback: () => void) => options.schedule!(site, callback) } : {};
   const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
@@ -92,7 +96,7 @@ export function createLoaders(
           await settle(object);
           const missing = ids.map(idKey).filter((id) => !known.has(id));
           const query = reading(NO_QUERY, site);
-          const chunks = missing.length === 0 ? [] : await listing(site, () => fetchByKeys(client, object, 'id', missing, query));
+          const chunks = missing.length === 0 ? [] : await listing(site, () => fetchKeys({ client, object, field: 'id', keys: missing, query, maxRecords: Infinity }));
           const fetched = byKeyResults(missing, chunks);
           const results = new Map(missing.map((id, i) => [id, fetched[i]]));
           return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
@@ -118,7 +122,7 @@ export function createLoaders(
       const site: LoaderSite = { kind: 'ids', object, queryKey: query.key };
       loader = new DataLoader(
         async (ids) => {
-          const chunks = await listing(site, () => fetchByKeys(client, object, 'id', ids, reading(query, site)));
+          const chunks = await listing(site, () => fetchKeys({ client, object, field: 'id', keys: ids, query: reading(query, site), maxRecords: Infinity }));
           return byKeyResults(ids, chunks);
         },
         { cacheKeyFn: idKey, ...scheduling(site) },
@@ -139,7 +143,9 @@ export function createLoaders(
       const site: LoaderSite = { kind: 'fk', object, field, queryKey: query.key };
       loader = new DataLoader(
         async (parentIds) => {
-          const chunks = await listing(site, () => fetchByKeys(client, object, field, parentIds, reading(query, site), relationScanLimit));
+          const chunks = await listing(site, () =>
+            fetchKeys({ client, object, field, keys: parentIds, query: reading(query, site), maxRecords: relationScanLimit }),
+          );
           return groupedResults(parentIds, chunks, field);
         },
         { cacheKeyFn: idKey, ...scheduling(site) },

@@ -25,6 +25,8 @@ export interface Planners {
   emulator: Emulator;
   /** Runs `query` on the server of that setting and returns what it cost. */
   run(setting: string, query: string, variables?: Record<string, unknown>): Promise<Run>;
+  /** Runs `query` with `key` (the acme key by default) and returns its data; the request log is left as is. */
+  query(setting: string, query: string, variables?: Record<string, unknown>, key?: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -52,20 +54,28 @@ export async function startPlanners(
     };
     servers.set(setting, await listen(createApp(config), 0, '127.0.0.1'));
   }
+  const post = (setting: string, query: string, variables: Record<string, unknown> | undefined, key: string) => {
+    const server = servers.get(setting);
+    if (!server) throw new Error(`no server for planner setting ${setting}`);
+    return fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+  };
   return {
     emulator,
     async run(setting, query, variables) {
-      const server = servers.get(setting);
-      if (!server) throw new Error(`no server for planner setting ${setting}`);
       emulator.reset();
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.keys.acme}` },
-        body: JSON.stringify({ query, variables }),
-      });
+      const response = await post(setting, query, variables, emulator.keys.acme);
       const body = (await response.json()) as GraphQLResponseBody<any>;
       const calls = emulator.stats().requests.log.filter((c) => !c.path.includes('/metadata/'));
       return { body, status: response.status, calls, cost: body.extensions?.cost as Run['cost'] };
+    },
+    async query(setting, query, variables, key = emulator.keys.acme) {
+      const body = (await (await post(setting, query, variables, key)).json()) as GraphQLResponseBody<any>;
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
     },
     async close() {
       for (const server of servers.values()) await server.close();
