@@ -5,6 +5,7 @@
  * read it; `test/model/model.test.ts` checks it against the SDL field by field. (The emulator
  * keeps its own definition, as a second implementation should.)
  */
+import { SINGULAR } from '../twenty/names.js';
 import type { ObjectPlural } from '../twenty/types.js';
 import type { FieldModel, ObjectModel, OneToManyRelation, RelationModel, ThroughTargetsRelation, ToOneRelation } from './types.js';
 
@@ -44,10 +45,12 @@ const oneToMany = (name: string, target: ObjectPlural, foreignKey: string, restN
   restName,
 });
 
-function throughTargets(name: 'notes' | 'tasks', targetKind: ThroughTargetsRelation['targetKind']): ThroughTargetsRelation {
-  return name === 'notes'
-    ? { kind: 'throughTargets', name, target: 'notes', via: 'noteTargets', ownerField: 'noteId', targetKind, restName: 'noteTargets' }
-    : { kind: 'throughTargets', name, target: 'tasks', via: 'taskTargets', ownerField: 'taskId', targetKind, restName: 'taskTargets' };
+/** A record's notes and tasks, reached through their target records (§10). */
+function notesAndTasks(targetKind: ThroughTargetsRelation['targetKind']): ThroughTargetsRelation[] {
+  return [
+    { kind: 'throughTargets', name: 'notes', target: 'notes', via: 'noteTargets', ownerField: 'noteId', targetKind, restName: 'noteTargets' },
+    { kind: 'throughTargets', name: 'tasks', target: 'tasks', via: 'taskTargets', ownerField: 'taskId', targetKind, restName: 'taskTargets' },
+  ];
 }
 
 /** noteTarget / taskTarget: links to a company, person or opportunity under either field name (§10). */
@@ -68,7 +71,7 @@ function targetObject(plural: 'noteTargets' | 'taskTargets'): ObjectModel {
   }));
   return {
     plural,
-    singular: plural.slice(0, -1),
+    singular: SINGULAR[plural],
     type: plural === 'noteTargets' ? 'NoteTarget' : 'TaskTarget',
     fields: [
       ...audit(),
@@ -86,7 +89,7 @@ function targetObject(plural: 'noteTargets' | 'taskTargets'): ObjectModel {
 
 export const COMPANY: ObjectModel = {
   plural: 'companies',
-  singular: 'company',
+  singular: SINGULAR.companies,
   type: 'Company',
   fields: [
     ...audit(),
@@ -124,8 +127,7 @@ export const COMPANY: ObjectModel = {
     toOne('accountOwner', 'workspaceMembers', 'accountOwnerId'),
     oneToMany('people', 'people', 'companyId'),
     oneToMany('opportunities', 'opportunities', 'companyId'),
-    throughTargets('notes', 'company'),
-    throughTargets('tasks', 'company'),
+    ...notesAndTasks('company'),
   ],
   computed: { customFields: { reads: ['*'] } },
   hidden: [],
@@ -134,7 +136,7 @@ export const COMPANY: ObjectModel = {
 
 export const PERSON: ObjectModel = {
   plural: 'people',
-  singular: 'person',
+  singular: SINGULAR.people,
   type: 'Person',
   fields: [
     ...audit(),
@@ -157,8 +159,7 @@ export const PERSON: ObjectModel = {
   relations: [
     toOne('company', 'companies', 'companyId'),
     oneToMany('opportunities', 'opportunities', 'pointOfContactId', 'pointOfContactForOpportunities'),
-    throughTargets('notes', 'person'),
-    throughTargets('tasks', 'person'),
+    ...notesAndTasks('person'),
   ],
   computed: { customFields: { reads: ['*'] } },
   hidden: [],
@@ -167,7 +168,7 @@ export const PERSON: ObjectModel = {
 
 export const OPPORTUNITY: ObjectModel = {
   plural: 'opportunities',
-  singular: 'opportunity',
+  singular: SINGULAR.opportunities,
   type: 'Opportunity',
   fields: [
     ...audit(),
@@ -184,8 +185,7 @@ export const OPPORTUNITY: ObjectModel = {
     toOne('company', 'companies', 'companyId'),
     toOne('pointOfContact', 'people', 'pointOfContactId'),
     toOne('owner', 'workspaceMembers', 'ownerId'),
-    throughTargets('notes', 'opportunity'),
-    throughTargets('tasks', 'opportunity'),
+    ...notesAndTasks('opportunity'),
   ],
   computed: { customFields: { reads: ['*'] }, stageInfo: { reads: ['stage'], metadata: true } },
   hidden: [],
@@ -194,7 +194,7 @@ export const OPPORTUNITY: ObjectModel = {
 
 export const NOTE: ObjectModel = {
   plural: 'notes',
-  singular: 'note',
+  singular: SINGULAR.notes,
   type: 'Note',
   fields: [
     ...audit(),
@@ -210,7 +210,7 @@ export const NOTE: ObjectModel = {
 
 export const TASK: ObjectModel = {
   plural: 'tasks',
-  singular: 'task',
+  singular: SINGULAR.tasks,
   type: 'Task',
   fields: [
     ...audit(),
@@ -232,7 +232,7 @@ export const TASK: ObjectModel = {
 
 export const WORKSPACE_MEMBER: ObjectModel = {
   plural: 'workspaceMembers',
-  singular: 'workspaceMember',
+  singular: SINGULAR.workspaceMembers,
   type: 'WorkspaceMember',
   fields: [
     ...audit({ orderDeletedAt: false }),

@@ -2,15 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context.js';
 import type { QueryResolvers } from '../generated/graphql.js';
 import type { ObjectPlural } from '../twenty/types.js';
-import { rootConnection } from './connection.js';
-import {
-  companySpec,
-  noteSpec,
-  opportunitySpec,
-  personSpec,
-  taskSpec,
-  workspaceMemberSpec,
-} from './objects.js';
+import { rootConnection, type ConnectionArgs } from './connection.js';
+import { COMPANY, NOTE, OPPORTUNITY, PERSON, specOfObject, TASK, WORKSPACE_MEMBER } from '../model/index.js';
 import { toOne } from './relations.js';
 
 /**
@@ -23,17 +16,16 @@ function lookup(ctx: RequestContext, info: GraphQLResolveInfo, object: ObjectPlu
   return toOne(ctx, object, id);
 }
 
-export const Query: QueryResolvers = {
-  company: (_root, { id }, ctx, info) => lookup(ctx, info, 'companies', id),
-  companies: (_root, args, ctx, info) => rootConnection(ctx, companySpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-  person: (_root, { id }, ctx, info) => lookup(ctx, info, 'people', id),
-  people: (_root, args, ctx, info) => rootConnection(ctx, personSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-  opportunity: (_root, { id }, ctx, info) => lookup(ctx, info, 'opportunities', id),
-  opportunities: (_root, args, ctx, info) => rootConnection(ctx, opportunitySpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-  note: (_root, { id }, ctx, info) => lookup(ctx, info, 'notes', id),
-  notes: (_root, args, ctx, info) => rootConnection(ctx, noteSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-  task: (_root, { id }, ctx, info) => lookup(ctx, info, 'tasks', id),
-  tasks: (_root, args, ctx, info) => rootConnection(ctx, taskSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-  workspaceMember: (_root, { id }, ctx, info) => lookup(ctx, info, 'workspaceMembers', id),
-  workspaceMembers: (_root, args, ctx, info) => rootConnection(ctx, workspaceMemberSpec, args, { site: ctx.planning.plan?.siteAt(info) }),
-};
+/** Every object with root fields: `company(id)` and `companies(…)`, named after the object (§1). */
+const ROOT_OBJECTS = [COMPANY, PERSON, OPPORTUNITY, NOTE, TASK, WORKSPACE_MEMBER];
+
+export const Query = Object.fromEntries(
+  ROOT_OBJECTS.flatMap((model) => [
+    [model.singular, (_root: unknown, { id }: { id: string }, ctx: RequestContext, info: GraphQLResolveInfo) => lookup(ctx, info, model.plural, id)],
+    [
+      model.plural,
+      (_root: unknown, args: ConnectionArgs, ctx: RequestContext, info: GraphQLResolveInfo) =>
+        rootConnection(ctx, specOfObject(model.plural), args, { site: ctx.planning.plan?.siteAt(info) }),
+    ],
+  ]),
+) as QueryResolvers;
