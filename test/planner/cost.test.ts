@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAll } from '../emulator/helpers.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { startPlanners, type Planners } from './helpers.js';
+import { FOR_PLANNER_TESTS, startPlanners, type Planners } from './helpers.js';
 import { SHAPES } from './shapes.js';
 
 /** Shapes whose estimate is an upper bound on this data, and why. */
@@ -57,8 +57,8 @@ describe('the limits', () => {
   let small: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { companies: 60 }, config: { debugUpstream: true } });
-    small = await startStack({ emulator: { companies: 60 }, config: { maxOperationCalls: 3, maxResponseRecords: 100 } });
+    stack = await startStack({ emulator: { companies: 60 }, config: { ...FOR_PLANNER_TESTS, debugUpstream: true } });
+    small = await startStack({ emulator: { companies: 60 }, config: { ...FOR_PLANNER_TESTS, maxOperationCalls: 3, maxResponseRecords: 100 } });
   });
 
   afterAll(async () => {

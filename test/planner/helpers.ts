@@ -13,6 +13,19 @@ import type { GraphQLResponseBody } from '../support/stack.js';
 
 export const LATENCY_MS = 20;
 
+/**
+ * Settings of other parts that would stop these tests before the planner sees them: front-door
+ * operation limits raised past the largest query here, the outbound budget off (the emulator's
+ * rate limit is off too) and quiet logs. Spread into configs where those settings exist; inert
+ * where they do not.
+ */
+export const FOR_PLANNER_TESTS = {
+  limits: { bodyBytes: 10_000_000, tokens: 100_000, depth: 100, aliases: 1_000, directives: 1_000 },
+  twentyRateLimitPerMinute: 0,
+  twentyRateLimitPerSecond: 0,
+  logLevel: 'silent',
+} as unknown as Partial<Config>;
+
 export interface Run {
   body: GraphQLResponseBody<any>;
   status: number;
@@ -50,6 +63,7 @@ export async function startPlanners(
       graphiql: false,
       debugUpstream: true,
       planner: plannerConfig(setting),
+      ...FOR_PLANNER_TESTS,
       ...options.config,
     };
     servers.set(setting, await listen(createApp(config), 0, '127.0.0.1'));
