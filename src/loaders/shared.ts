@@ -97,19 +97,27 @@ export class SharedBatches {
       };
       own.chunks.then(landed, landed);
     }
+    const sender = waiting[0].read;
     for (const { read, resolve, reject } of waiting) {
       const mine = new Set(read.keys.map(lower));
       const sources: Array<Promise<FetchedChunk[]>> = [];
       for (const [flight, keys] of joined) {
         const shared = keys.filter((key) => mine.has(key));
-        if (shared.length === 0) continue;
-        // Another operation's batch: on failure this operation reads those keys itself.
-        const again = () => this.fetch({ ...read, keys: shared });
-        const failed = (chunks: FetchedChunk[]) => chunks.some((c) => c.result instanceof Error && !(c.result instanceof BadUserInputError));
-        sources.push(flight.chunks.then((chunks) => (failed(chunks) ? again() : chunks), again));
+        if (shared.length > 0) sources.push(this.borrowed(flight.chunks, { ...read, keys: shared }));
       }
-      if (own && read.keys.some((key) => own!.keys.has(lower(key)))) sources.push(own.chunks);
+      const fromOwn = own ? read.keys.filter((key) => own!.keys.has(lower(key))) : [];
+      if (own && fromOwn.length > 0) sources.push(read === sender ? own.chunks : this.borrowed(own.chunks, { ...read, keys: fromOwn }));
       Promise.all(sources).then((parts) => resolve(parts.flat()), reject);
     }
+  }
+
+  /**
+   * Another operation's batch, sent with its client: if it fails for any reason but the query's
+   * own (its request was cancelled, say), this operation reads its keys itself.
+   */
+  private borrowed(chunks: Promise<FetchedChunk[]>, read: KeyRead): Promise<FetchedChunk[]> {
+    const again = () => this.fetch(read);
+    const failed = (answer: FetchedChunk[]) => answer.some((c) => c.result instanceof Error && !(c.result instanceof BadUserInputError));
+    return chunks.then((answer) => (failed(answer) ? again() : answer), again);
   }
 }

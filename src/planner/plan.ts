@@ -49,6 +49,7 @@ export class OperationPlan {
   private readonly loaderSites = new Map<string, PlanNode[]>();
   private readonly merger?: BatchMerger;
   private readonly fields?: FieldLists;
+  private readonly sites = new Map<PlanNode, Site>();
 
   constructor(
     readonly tree: OperationTree,
@@ -117,6 +118,12 @@ export class OperationPlan {
   }
 
   site(node: PlanNode): Site {
+    let site = this.sites.get(node);
+    if (!site) this.sites.set(node, (site = this.siteOf(node)));
+    return site;
+  }
+
+  private siteOf(node: PlanNode): Site {
     const decision = this.decisions.get(node)!;
     const fields = this.fields?.forRead(node.object.plural, decision.depth);
     return { node, decision, read: { ...(decision.depth ? { depth: 1 } : {}), ...(fields ? { fields } : {}), parallelPages: decision.parallelPages } };

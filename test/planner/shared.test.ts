@@ -70,6 +70,15 @@ describe('shared batches', () => {
     expect(keysOf(second)).toEqual(ids.slice(0, 2));
     expect(calls).toHaveLength(2);
   });
+
+  it('read again for itself when the batch it was pooled into in the same turn fails for the sender', async () => {
+    const { calls, fetch } = fakeFetch(20, (call) => call === 1);
+    const shared = new SharedBatches(fetch);
+    const [first, second] = await Promise.allSettled([shared.read('key', read(ids.slice(0, 2))), shared.read('key', read(ids.slice(1, 3)))]);
+    expect(first.status).toBe('rejected');
+    expect(second.status === 'fulfilled' && keysOf(second.value)).toEqual(ids.slice(1, 3));
+    expect(calls).toEqual([ids.slice(0, 3), ids.slice(1, 3)]);
+  });
 });
 
 describe('concurrent operations', () => {
