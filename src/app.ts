@@ -18,12 +18,14 @@ import { createParseCache, useOperationLimits } from './plugins/use-operation-li
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useSafeErrors } from './plugins/use-safe-errors.js';
+import { usePlanner } from './plugins/use-planner.js';
 import { useUpstreamDebug } from './plugins/use-upstream-debug.js';
 import { useDashboard } from './plugins/use-dashboard.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, twentyBuckets, type TwentyTransport } from './twenty/client.js';
 import { RedisBudgetStore } from './twenty/budget/redis-store.js';
 import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
+import { SharedBatches } from './loaders/shared.js';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, RequestContext>;
@@ -96,6 +98,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const state = { draining: false };
   let closing: Promise<void> | undefined;
   const feeds = createFeedHub(config, (message) => logger.warn(message));
+  // By-key reads of concurrent operations of one key are pooled (src/loaders/shared.ts).
+  const shared = new SharedBatches();
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     schema: createSchema({ federation: config.federation }),
     graphqlEndpoint: GRAPHQL_PATH,
@@ -113,7 +117,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         tokenFrom(request, config.twentyApiKey, config.corsOrigins),
         // A client that disconnects stops its upstream work; the operation's time is bounded from here.
         { signal: request.signal, deadline: Date.now() + config.operationTimeoutMs },
-        { reports, onWrite, feeds },
+        { reports, onWrite, feeds, shared },
       ),
     maskedErrors: { maskError: (error) => toGraphQLError(error) },
     logging: createErrorLogger(yogaLogger(logger), reported),
@@ -126,6 +130,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useCredentials(config.twentyApiKey, config.corsOrigins),
       useOperationLimits(config.limits),
+      // The whole operation planned before its first REST call; refused above the cost limits.
+      usePlanner({
+        planner: config.planner,
+        maxOperationCalls: config.maxOperationCalls,
+        maxResponseRecords: config.maxResponseRecords,
+        debug: config.debugUpstream,
+      }),
       ...(config.introspection ? [] : [useIntrospectionGate()]),
       useSafeErrors({ hideSuggestions: !config.introspection }),
       useMetrics(metrics, { onScrapeError: (error) => logger.error({ err: error }, 'metrics scrape failed') }),

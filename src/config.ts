@@ -2,6 +2,8 @@
  * Configuration, parsed and validated once from the environment. Only `main.ts` passes
  * `process.env` here; everything else receives the frozen `Config`.
  */
+import { DECISIONS, type Decision } from './planner/decisions.js';
+
 export interface Config {
   /** HTTP port of the GraphQL server (`PORT`, default 4000; 0 picks a free port). */
   port: number;
@@ -112,6 +114,24 @@ export interface Config {
     /** The secret Twenty signs webhooks with (`TWENTY_WEBHOOK_SECRET`); absent → `/webhooks/twenty` is off. */
     webhookSecret?: string;
   };
+
+  // --- Query planner and cost limits ---
+
+  /**
+   * The query planner (`QUERY_PLANNER`): `on` (default), `off` (plain per-relation batching), or
+   * `on` minus some decisions, e.g. `no-depth,no-fields` (names in src/planner/decide.ts).
+   */
+  planner: { enabled: boolean; disabled: readonly Decision[] };
+  /**
+   * Most REST calls one operation may be estimated to cost before it is refused with
+   * QUERY_TOO_EXPENSIVE (`MAX_OPERATION_CALLS`, default 50: half of Twenty's 100 a minute, §9).
+   */
+  maxOperationCalls: number;
+  /**
+   * Most records a response may hold by the planner's bound before the operation is refused
+   * with QUERY_TOO_EXPENSIVE (`MAX_RESPONSE_RECORDS`, default 200000).
+   */
+  maxResponseRecords: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -170,6 +190,9 @@ export function parseConfig(env: Env): Readonly<Config> {
       replayWindowMs: integer(env, 'FEED_REPLAY_WINDOW_MS', 300_000, 0, 86_400_000),
       webhookSecret: text(env, 'TWENTY_WEBHOOK_SECRET'),
     },
+    planner: plannerSetting(env, 'QUERY_PLANNER'),
+    maxOperationCalls: integer(env, 'MAX_OPERATION_CALLS', 50, 1, 100_000),
+    maxResponseRecords: integer(env, 'MAX_RESPONSE_RECORDS', 200_000, 1, 100_000_000),
   };
   return Object.freeze(config);
 }
@@ -248,6 +271,22 @@ function probabilities(env: Env, name: string): Readonly<Record<string, number>>
     result[match[1]] = value;
   }
   return Object.freeze(result);
+}
+
+function plannerSetting(env: Env, name: string): Config['planner'] {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return { enabled: true, disabled: [] };
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return { enabled: true, disabled: [] };
+  if (['0', 'false', 'off', 'no'].includes(raw)) return { enabled: false, disabled: [] };
+  const disabled: Decision[] = [];
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    const decision = item.replace(/^no-/, '') as Decision;
+    if (!item.startsWith('no-') || !DECISIONS.includes(decision)) {
+      throw new ConfigError(`${name} must be on, off or a list such as no-depth,no-fields (decisions: ${DECISIONS.join(', ')}), got '${raw}'.`);
+    }
+    disabled.push(decision);
+  }
+  return { enabled: true, disabled };
 }
 
 function url(env: Env, name: string): string | undefined {

@@ -5,6 +5,10 @@ import type { FeedHub } from './feeds/hub.js';
 import { createLoaders } from './loaders/index.js';
 import { UnauthenticatedError } from './errors.js';
 import { createReports, type Reports } from './reports/index.js';
+import type { OperationPlan } from './planner/plan.js';
+import { settlingDepth } from './planner/depth.js';
+import { nextTick } from './planner/merge.js';
+import type { KeyRead, SharedBatches } from './loaders/shared.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -12,6 +16,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface UpstreamUsage {
   calls: number;
   ms: number;
+  /** Each call's [start, end] in performance.now() ms, for round trips (src/planner/round-trips.ts). */
+  spans: Array<[number, number]>;
 }
 
 /**
@@ -51,7 +57,14 @@ export interface ExecutionScope {
 }
 
 /** The context every resolver gets: the connection scope and the current execution's scope. */
-export interface RequestContext extends ConnectionScope, ExecutionScope {}
+export interface RequestContext extends ConnectionScope, ExecutionScope {
+  /**
+   * The operation's plan, set before its first REST call (src/plugins/use-planner.ts). A holder
+   * shared by reference: yoga copies the context's properties into its own object, and the
+   * loaders made here must see the plan set there.
+   */
+  planning: { plan?: OperationPlan };
+}
 
 /** What the app shares with every request context. */
 export interface AppContextOptions {
@@ -64,6 +77,8 @@ export interface AppContextOptions {
   onWrite?: (tokenKey: string, object: string) => void;
   /** The app's live feeds. */
   feeds?: FeedHub;
+  /** The process's pool of by-key reads, shared by the concurrent operations of one key. */
+  shared?: SharedBatches;
 }
 
 const UNCACHED_REPORTS = createReports({ cacheTtlMs: 0, pipeline: { probabilities: {}, wonStages: [] } });
@@ -122,11 +137,13 @@ export function createConnectionScope(
   binding: Pick<ClientOptions, 'signal' | 'deadline'> = {},
   app: AppContextOptions = {},
 ): ConnectionScope {
-  const upstream: UpstreamUsage = { calls: 0, ms: 0 };
+  const upstream: UpstreamUsage = { calls: 0, ms: 0, spans: [] };
   const tokenKey = workspaceKey(upstreamUrl, token);
   const onCall = (event: UpstreamCallEvent) => {
     upstream.calls += 1;
     upstream.ms += event.ms;
+    const end = performance.now();
+    upstream.spans.push([end - event.ms, end]);
     if (event.method !== 'GET') app.onWrite?.(tokenKey, event.object);
   };
   return {
@@ -160,5 +177,15 @@ export function createRequestContext(
   app: AppContextOptions = {},
 ): RequestContext {
   const connection = createConnectionScope(transport, upstreamUrl, token, binding, app);
-  return { ...connection, ...createExecutionScope(connection) };
+  // Records nested in depth-1 answers (§6) go to the request's by-id cache (src/planner/depth.ts);
+  // loaders read with the options the operation's plan gives their site.
+  const planning: RequestContext['planning'] = {};
+  const client = settlingDepth(connection.client, (object, records) => loaders.prime(object, records));
+  const loaders = createLoaders(client, {
+    readOptions: (site) => planning.plan?.loaderOptions(site),
+    schedule: (site, callback) => (planning.plan ? planning.plan.scheduleBatch(site, callback) : nextTick(callback)),
+    track: (site, call) => planning.plan?.trackLoader(site, call),
+    ...(app.shared ? { fetchKeys: (read: KeyRead) => app.shared!.read(connection.tokenKey, read) } : {}),
+  });
+  return { ...connection, client, loaders, planning };
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  | 'QUERY_TOO_EXPENSIVE'
   | 'UPSTREAM_ERROR'
   | 'CREDITS_EXHAUSTED';
 
@@ -49,6 +50,15 @@ export class NotFoundError extends BffError {
 /** Twenty's rate limit was hit and retrying within budget did not help. */
 export class RateLimitedError extends BffError {
   readonly code = 'RATE_LIMITED' as const;
+}
+
+/**
+ * The operation would cost more than one operation may (MAX_OPERATION_CALLS REST calls, or a
+ * response of more than MAX_RESPONSE_RECORDS records), by the planner's estimate made before
+ * its first REST call; `details` carry the estimate and the limit.
+ */
+export class QueryTooExpensiveError extends BffError {
+  readonly code = 'QUERY_TOO_EXPENSIVE' as const;
 }
 
 /** Twenty failed, timed out, was unreachable or answered something unreadable. */
@@ -120,6 +130,7 @@ const REQUEST_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  QUERY_TOO_EXPENSIVE: 400,
   UPSTREAM_ERROR: 502,
   CREDITS_EXHAUSTED: 402,
 };

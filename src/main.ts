@@ -1,3 +1,4 @@
+import './production.js';
 import { parseConfig, ConfigError, type Config } from './config.js';
 import { createApp, listen } from './app.js';
 import { createLogger } from './logging.js';

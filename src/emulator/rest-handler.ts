@@ -12,6 +12,7 @@ import { capitalize } from './composites.js';
 import { type OrderKey, encodeCursor, parseOrderBy } from './order.js';
 import { parseRestPath, resolveObject } from './rest-path.js';
 import { type RawJson } from './raw-json.js';
+import { parseFields, selectFields } from './fields.js';
 import { type Row, fromStored } from './serialize.js';
 import { type Store } from './store.js';
 import { type ColumnValues, toColumnValues } from './validate.js';
@@ -61,7 +62,8 @@ export class RestHandler {
   /** The record as events carry it (depth 0), or undefined when it does not exist. */
   private documentOf(ws: string, def: ObjectDef, id: string): Record<string, unknown> | undefined {
     const row = this.store.findById(ws, def, id, true);
-    return row ? (JSON.parse(this.output(ws, def, [row], 0)[0].text) as Record<string, unknown>) : undefined;
+    // Events carry the whole record, whatever `fields=` the write asked for.
+    return row ? (JSON.parse(this.store.documents(ws, def, [row], 0)[0].text) as Record<string, unknown>) : undefined;
   }
 
   /** Runs a write of one record and reports it: `action` decides from the record before and after. */
@@ -92,6 +94,8 @@ export class RestHandler {
     const def = resolveObject(this.registry, path.object);
     const route = `${method} ${path.action}`;
     if (def.readOnly && method !== 'GET') throw badRequest(`Object ${def.singular} is read-only through the REST API`);
+    // §13: a bad `fields=` is refused before anything is read or written.
+    if (method !== 'DELETE' && path.action !== 'groupBy') parseFields(def, req.query, this.depth(req), this.settings.legacy);
     switch (route) {
       case 'GET collection':
         return this.findMany(req, def);
@@ -149,8 +153,11 @@ export class RestHandler {
     return values.length === 1 ? values[0] : undefined;
   }
 
-  private output(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): RawJson[] {
-    return this.store.documents(ws, def, rows, depth);
+  /** The records as the response holds them: relations at depth 1 (§6), trimmed by `fields=` (§13). */
+  private output(req: RestRequest, def: ObjectDef, rows: Row[], depth: 0 | 1): RawJson[] {
+    const selection = parseFields(def, req.query, depth, this.settings.legacy);
+    const documents = this.store.documents(req.ws, def, rows, depth, selection?.relations);
+    return selection ? selectFields(documents, selection) : documents;
   }
 
   /** §3: the cursor of a row holds its value for each order key plus its id. */
@@ -175,7 +182,7 @@ export class RestHandler {
     const order = parseOrderBy(def, req.query.getAll('order_by'));
     const filter = this.filter(req);
     const result = this.store.findMany(req.ws, def, { filter, order, limit, startingAfter, endingBefore });
-    const records = this.output(req.ws, def, result.rows, depth);
+    const records = this.output(req, def, result.rows, depth);
     const cursors = result.rows.map((row) => this.cursorOf(order, row));
     // §3: forward, hasPreviousPage says a cursor was given; backward is the mirror image.
     const backward = endingBefore !== undefined;
@@ -194,7 +201,7 @@ export class RestHandler {
     const depth = this.depth(req);
     const row = this.store.findById(req.ws, def, id);
     if (!row) throw notFound();
-    return { status: 200, body: { data: { [def.singular]: this.output(req.ws, def, [row], depth)[0] } } };
+    return { status: 200, body: { data: { [def.singular]: this.output(req, def, [row], depth)[0] } } };
   }
 
   private actor(req: RestRequest): Record<string, unknown> {
@@ -259,7 +266,7 @@ export class RestHandler {
     const upsert = req.query.get('upsert') === 'true';
     const values = this.prepareCreate(req, def, req.body, this.positions(req, def));
     const id = this.insertOrUpsert(req, def, req.body, values, upsert);
-    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
+    const record = this.output(req, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
     return { status: 201, body: { data: { [`create${capitalize(def.singular)}`]: record } } };
   }
 
@@ -274,7 +281,7 @@ export class RestHandler {
     const prepared = req.body.map((body) => ({ body, values: this.prepareCreate(req, def, body, position) }));
     const ids = this.store.db.transaction(() => prepared.map((p) => this.insertOrUpsert(req, def, p.body, p.values, upsert)))();
     const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
-    return { status: 201, body: { data: { [`create${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };
+    return { status: 201, body: { data: { [`create${capitalize(def.plural)}`]: this.output(req, def, rows, depth) } } };
   }
 
   private patch(req: RestRequest, def: ObjectDef, id: string, values: ColumnValues): void {
@@ -288,7 +295,7 @@ export class RestHandler {
     if (!this.store.findById(req.ws, def, id)) throw notFound();
     const values = toColumnValues(def, req.body, { defaults: false });
     this.reported(req, def, id, () => this.patch(req, def, id, values), () => 'updated');
-    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
+    const record = this.output(req, def, [this.store.findById(req.ws, def, id, true)!], depth)[0];
     return { status: 200, body: { data: { [`update${capitalize(def.singular)}`]: record } } };
   }
 
@@ -305,7 +312,7 @@ export class RestHandler {
     const ids = this.store.findAll(req.ws, def, filter, Number.MAX_SAFE_INTEGER).map((r) => r.id as string);
     this.store.db.transaction(() => ids.forEach((id) => this.reported(req, def, id, () => this.patch(req, def, id, { ...values }), () => 'updated')))();
     const rows = ids.map((id) => this.store.findById(req.ws, def, id, true)!);
-    return { status: 200, body: { data: { [`update${capitalize(def.plural)}`]: this.output(req.ws, def, rows, depth) } } };
+    return { status: 200, body: { data: { [`update${capitalize(def.plural)}`]: this.output(req, def, rows, depth) } } };
   }
 
   private softDelete(req: RestRequest, def: ObjectDef, id: string): void {
@@ -348,7 +355,7 @@ export class RestHandler {
   private restore(req: RestRequest, def: ObjectDef, id: string): RestResponse {
     if (!this.store.findById(req.ws, def, id, true)) throw notFound();
     this.reported(req, def, id, () => this.store.update(req.ws, def, id, { deletedAt: null, updatedAt: new Date().toISOString() }), () => 'restored');
-    const record = this.output(req.ws, def, [this.store.findById(req.ws, def, id)!], 0)[0];
+    const record = this.output(req, def, [this.store.findById(req.ws, def, id)!], 0)[0];
     return { status: 200, body: { data: { [`restore${capitalize(def.singular)}`]: record } } };
   }
 

@@ -205,14 +205,16 @@ export class Store {
   }
 
   /**
-   * The records' documents, with §6's depth-1 relations spliced in when asked: many-to-one as a
-   * nested object, one-to-many as an array capped at 60. `rows` come from a list read (they hold
+   * The records' documents, with §6's depth-1 relations spliced in when asked (all of them, or
+   * those in `only`, §13): many-to-one as a nested object, one-to-many as an array capped at 60. `rows` come from a list read (they hold
    * the document, id and foreign keys).
    */
-  documents(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1): RawJson[] {
+  documents(ws: string, def: ObjectDef, rows: Row[], depth: 0 | 1, only?: ReadonlySet<string>): RawJson[] {
     if (depth === 0 || rows.length === 0) return rows.map((r) => new RawJson(r[DOC] as string));
     const extras: string[][] = rows.map(() => []);
+    const expanded = (name: string) => only === undefined || only.has(name);
     for (const rel of def.manyToOne) {
+      if (!expanded(rel.name)) continue;
       const target = this.registry.get(rel.target)!;
       const fkColumn = def.fieldsByName.get(rel.fk)!.column;
       const ids = [...new Set(rows.map((r) => r[fkColumn]).filter((v): v is string => typeof v === 'string'))];
@@ -229,6 +231,7 @@ export class Store {
       });
     }
     for (const rel of def.oneToMany) {
+      if (!expanded(rel.name)) continue;
       const target = this.registry.get(rel.target)!;
       const fkColumn = target.fieldsByName.get(rel.fk)!.column;
       const byParent = new Map<string, string[]>();
@@ -248,7 +251,7 @@ export class Store {
     }
     return rows.map((row, i) => {
       const doc = row[DOC] as string;
-      return new RawJson(`${doc.slice(0, -1)},${extras[i].join(',')}}`);
+      return new RawJson(extras[i].length ? `${doc.slice(0, -1)},${extras[i].join(',')}}` : doc);
     });
   }
 }

@@ -163,7 +163,7 @@ class LiveRun<T> {
       const { connection } = this.options;
       // A re-run is nobody's click: it waits behind interactive queries in the workspace's budget.
       const client = connection.clientFor({ priority: 'report' });
-      const value = await this.options.run({ ...connection, client, ...createExecutionScope({ client }) });
+      const value = await this.options.run({ ...connection, client, ...createExecutionScope({ client }), planning: {} });
       const text = canonical(value);
       if (text === this.current?.text) return;
       this.current = { value, text };

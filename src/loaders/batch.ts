@@ -1,6 +1,7 @@
 import { andFilters, idInFilter, type BuiltFilter } from '../twenty/filter.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
+import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 
 /**
@@ -15,6 +16,12 @@ export interface RecordQuery {
   /** Records matching `filter` must also pass this (see `buildFilter`). */
   residual?: (record: TwentyRecord) => boolean;
   orderBy?: string;
+  /** Relations at depth 1 (§6) come with the records; set by the plan, not part of `key`. */
+  depth?: 1;
+  /** Pages past the first read in parallel (twenty/parallel-pages.ts), in id order only. */
+  parallelPages?: boolean;
+  /** Only these fields (§13), the same for every read of the object in the operation. */
+  fields?: readonly string[];
 }
 
 export const NO_QUERY: RecordQuery = { key: '' };
@@ -72,7 +79,7 @@ export async function fetchChunks(
     chunks.map(async (chunk): Promise<FirstPage | FetchedChunk> => {
       try {
         const { filter, residual } = andFilters(chunk.filter, { filter: query.filter, residual: query.residual });
-        const params: ListParams = { filter, orderBy: query.orderBy, limit };
+        const params: ListParams = { filter, orderBy: query.orderBy, limit, depth: query.depth, fields: query.fields };
         return { keys: chunk.keys, params, residual, page: await client.list(object, params) };
       } catch (error) {
         return { keys: chunk.keys, result: asError(error) };
@@ -95,7 +102,12 @@ export async function fetchChunks(
     firsts.map(async (first): Promise<FetchedChunk> => {
       if (!('page' in first)) return first;
       try {
-        return { keys: first.keys, result: await listRest(client, object, first.params, first.page, first.residual) };
+        // Pages past the first at once, from cursors the BFF builds (id order only, exact filters only).
+        const parallel = query.parallelPages && query.orderBy === undefined && first.residual === undefined;
+        const result = parallel
+          ? [...first.page.records, ...(await readRestInParallel(client, object, first.params, first.page))]
+          : await listRest(client, object, first.params, first.page, first.residual);
+        return { keys: first.keys, result };
       } catch (error) {
         return { keys: first.keys, result: asError(error) };
       }

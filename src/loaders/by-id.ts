@@ -14,8 +14,9 @@ export class ByIdLoader extends DataLoader<string, TwentyRecord | null> {
   constructor(
     private readonly known: Map<string, TwentyRecord>,
     batch: DataLoader.BatchLoadFn<string, TwentyRecord | null>,
+    options: Pick<DataLoader.Options<string, TwentyRecord | null>, 'batchScheduleFn'> = {},
   ) {
-    super(batch, { cacheKeyFn: idKey });
+    super(batch, { cacheKeyFn: idKey, ...options });
   }
 
   override prime(key: string, value: TwentyRecord | null | PromiseLike<TwentyRecord | null> | Error): this {

@@ -5,8 +5,16 @@ import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.j
 import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
 import { byValueResults, fetchByValues, type ValueKey } from './by-value.js';
+import { countByKeys } from './count.js';
+import type { FetchByKeys } from './shared.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
+
+/** Which loader is reading, for the plan's read options: by id, by foreign key, or filtered ids. */
+export type LoaderSite =
+  | { kind: 'byId'; object: ObjectPlural }
+  | { kind: 'ids'; object: ObjectPlural; queryKey: string }
+  | { kind: 'fk'; object: ObjectPlural; field: string; queryKey: string };
 export type { ByIdLoader } from './by-id.js';
 export type { ValueKey } from './by-value.js';
 
@@ -22,6 +30,8 @@ export type { ValueKey } from './by-value.js';
  *   relation reached through targets).
  * - `byValue(object, key)`: one record per value of an identifying sub-field (a person's primary
  *   email, a company's domain: `emails.primaryEmail[in]:[…]`), null when none has it.
+ * - `countByForeignKey(object, field, query)`: per parent id, how many records `byForeignKey`
+ *   would give, counted by Twenty (groupBy) rather than read.
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
  * a by-id batch first waits for the lists of its object still in flight: a person loaded as a
  * company's employee is not fetched again as an opportunity's point of contact.
@@ -30,17 +40,41 @@ export type { ValueKey } from './by-value.js';
  * Ids are matched case-insensitively (Twenty's UUIDs are lowercase; callers may not be).
  * One `byForeignKey` batch reads at most `relationScanLimit` records (RELATION_SCAN_LIMIT).
  */
-export function createLoaders(client: TwentyClient, options: { relationScanLimit?: number } = {}) {
+export function createLoaders(
+  client: TwentyClient,
+  options: {
+    relationScanLimit?: number;
+    /** How a loader's reads go beyond its query (depth=1 for nested relations), asked at each batch. */
+    readOptions?: (site: LoaderSite) => Pick<RecordQuery, 'depth' | 'parallelPages' | 'fields'> | undefined;
+    /** When a batch is sent (DataLoader's `batchScheduleFn`); DataLoader's own tick by default. */
+    schedule?: (site: LoaderSite, callback: () => void) => void;
+    /** Told of each batch's calls while they are in flight. */
+    track?: (site: LoaderSite, call: Promise<unknown>) => void;
+    /** How by-key reads are made: pooled with the key's other operations (shared.ts), or alone. */
+    fetchKeys?: FetchByKeys;
+  } = {},
+) {
+  const fetchKeys: FetchByKeys = options.fetchKeys ?? ((r) => fetchByKeys(r.client, r.object, r.field, r.keys, r.query, r.maxRecords));
+  const scheduling = (site: LoaderSite) =>
+    options.schedule ? { batchScheduleFn: (callback: () => void) => options.schedule!(site, callback) } : {};
   const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
+  /** The query a batch sends: the loader's own, plus what the plan asks for this loader. */
+  const reading = (query: RecordQuery, site: LoaderSite): RecordQuery => {
+    const extra = options.readOptions?.(site);
+    return extra ? { ...query, ...extra } : query;
+  };
   const byIdLoaders = new Map<ObjectPlural, ByIdLoader>();
   const queryLoaders = new Map<string, DataLoader<string, TwentyRecord | null>>();
   const fkLoaders = new Map<string, DataLoader<string, TwentyRecord[]>>();
+  const countLoaders = new Map<string, DataLoader<string, number>>();
   const inFlight = new Map<ObjectPlural, Set<Promise<unknown>>>();
   const reports = createReportGroupLoaders();
 
   /** Runs a list fetch of `object`, primes what it returns, and lets by-id batches wait for it. */
-  async function listing(object: ObjectPlural, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
+  async function listing(site: LoaderSite, fetch: () => Promise<FetchedChunk[]>): Promise<FetchedChunk[]> {
+    const { object } = site;
     const pending = fetch();
+    options.track?.(site, pending);
     let set = inFlight.get(object);
     if (!set) inFlight.set(object, (set = new Set()));
     set.add(pending);
@@ -62,14 +96,20 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     let loader = byIdLoaders.get(object);
     if (!loader) {
       const known = new Map<string, TwentyRecord>();
-      loader = new ByIdLoader(known, async (ids) => {
-        await settle(object);
-        const missing = ids.map(idKey).filter((id) => !known.has(id));
-        const chunks = missing.length === 0 ? [] : await listing(object, () => fetchByKeys(client, object, 'id', missing, NO_QUERY));
-        const fetched = byKeyResults(missing, chunks);
-        const results = new Map(missing.map((id, i) => [id, fetched[i]]));
-        return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
-      });
+      const site: LoaderSite = { kind: 'byId', object };
+      loader = new ByIdLoader(
+        known,
+        async (ids) => {
+          await settle(object);
+          const missing = ids.map(idKey).filter((id) => !known.has(id));
+          const query = reading(NO_QUERY, site);
+          const chunks = missing.length === 0 ? [] : await listing(site, () => fetchKeys({ client, object, field: 'id', keys: missing, query, maxRecords: Infinity }));
+          const fetched = byKeyResults(missing, chunks);
+          const results = new Map(missing.map((id, i) => [id, fetched[i]]));
+          return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
+        },
+        scheduling(site),
+      );
       byIdLoaders.set(object, loader);
     }
     return loader;
@@ -86,12 +126,13 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     const cacheKey = `${object}\u0000${query.key}`;
     let loader = queryLoaders.get(cacheKey);
     if (!loader) {
+      const site: LoaderSite = { kind: 'ids', object, queryKey: query.key };
       loader = new DataLoader(
         async (ids) => {
-          const chunks = await listing(object, () => fetchByKeys(client, object, 'id', ids, query));
+          const chunks = await listing(site, () => fetchKeys({ client, object, field: 'id', keys: ids, query: reading(query, site), maxRecords: Infinity }));
           return byKeyResults(ids, chunks);
         },
-        { cacheKeyFn: idKey },
+        { cacheKeyFn: idKey, ...scheduling(site) },
       );
       queryLoaders.set(cacheKey, loader);
     }
@@ -105,7 +146,8 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     if (!loader) {
       loader = new DataLoader(
         async (values) => {
-          const chunks = await listing(object, () => fetchByValues(client, object, key, values));
+          const site: LoaderSite = { kind: 'ids', object, queryKey: `value:${key.field}.${key.subField}` };
+          const chunks = await listing(site, () => fetchByValues(client, object, key, values));
           return byValueResults(values, chunks, key);
         },
         { cacheKeyFn: key.normalise },
@@ -123,16 +165,40 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
     const cacheKey = `${object}\u0000${field}\u0000${query.key}`;
     let loader = fkLoaders.get(cacheKey);
     if (!loader) {
+      const site: LoaderSite = { kind: 'fk', object, field, queryKey: query.key };
       loader = new DataLoader(
         async (parentIds) => {
-          const chunks = await listing(object, () =>
-            fetchByKeys(client, object, field, parentIds, query, relationScanLimit),
+          const chunks = await listing(site, () =>
+            fetchKeys({ client, object, field, keys: parentIds, query: reading(query, site), maxRecords: relationScanLimit }),
           );
           return groupedResults(parentIds, chunks, field);
         },
-        { cacheKeyFn: idKey },
+        { cacheKeyFn: idKey, ...scheduling(site) },
       );
       fkLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
+  /**
+   * Per parent key, how many records of `object` have it as their `field` and match `query`:
+   * one grouped count per chunk of keys (count.ts); where the server cannot count that way, the
+   * records themselves through `byForeignKey`. The query must have no residual (§4).
+   */
+  function countByForeignKey(object: ObjectPlural, field: string, query: RecordQuery = NO_QUERY): DataLoader<string, number> {
+    const cacheKey = `${object}\u0000${field}\u0000${query.key}\u0000count`;
+    let loader = countLoaders.get(cacheKey);
+    if (!loader) {
+      loader = new DataLoader(
+        async (parentIds) => {
+          const counts = await countByKeys(client, object, field, parentIds, query);
+          if (counts) return parentIds.map((id) => counts.get(idKey(id)) ?? 0);
+          const records = await byForeignKey(object, field, query).loadMany(parentIds);
+          return records.map((result) => (result instanceof Error ? result : result.length));
+        },
+        { cacheKeyFn: idKey },
+      );
+      countLoaders.set(cacheKey, loader);
     }
     return loader;
   }
@@ -144,11 +210,11 @@ export function createLoaders(client: TwentyClient, options: { relationScanLimit
    */
   function invalidate(object: ObjectPlural): void {
     const prefix = `${object}\u0000`;
-    for (const map of [fkLoaders, queryLoaders] as Array<Map<string, unknown>>) {
+    for (const map of [fkLoaders, queryLoaders, countLoaders] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
     }
     reports.invalidate(object);
   }
 
-  return { byId, byForeignKey, matchingIds, byValue, prime, invalidate, reportGroups: reports.reportGroups };
+  return { byId, byForeignKey, countByForeignKey, matchingIds, byValue, prime, invalidate, reportGroups: reports.reportGroups };
 }

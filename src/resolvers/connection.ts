@@ -3,8 +3,10 @@ import type { RequestContext } from '../context.js';
 import { andFilters, buildFilter, orderByString } from '../twenty/filter.js';
 import { cursorFor, orderKeyPaths } from '../twenty/cursor.js';
 import { listAll } from '../twenty/paging.js';
+import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
 import type { ObjectSpec } from './objects.js';
+import type { Site } from '../planner/plan.js';
 import { reverseOrder, toOrderItems, type OrderItem } from './order.js';
 
 /** The largest `first`/`last` a caller may ask for. */
@@ -92,8 +94,30 @@ function orderParam(order: OrderItem[]): string | undefined {
   return items.length ? orderByString(items) : undefined;
 }
 
+/**
+ * Edges whose cursor is computed when a caller reads it (a base64 of JSON per record is the
+ * most expensive part of an edge, and most queries never ask for cursors).
+ */
 const edgesFor = (records: TwentyRecord[], order: OrderItem[]): Edge[] =>
-  records.map((node) => ({ node, cursor: cursorFor(node, order) }));
+  records.map((node) => ({
+    node,
+    get cursor() {
+      return cursorFor(node, order);
+    },
+  }));
+
+/** Page information whose start and end cursors are computed when read, like the edges'. */
+function pageInfoOf(edges: Edge[], sides: Pick<PageInfo, 'hasNextPage' | 'hasPreviousPage'>): PageInfo {
+  return {
+    ...sides,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
+  };
+}
 
 /**
  * A root list (§3): one `list` call per page of what the caller asked for. `first`/`after` pages
@@ -106,16 +130,24 @@ export async function rootConnection(
   ctx: RequestContext,
   spec: ObjectSpec,
   args: ConnectionArgs,
-  /** A condition ANDed to the caller's filter, built by the filter module (e.g. `companyId[eq]:…` of one parent). */
-  extraFilter?: string,
+  options: {
+    /** A condition ANDed to the caller's filter, built by the filter module (e.g. `companyId[eq]:…` of one parent). */
+    extraFilter?: string;
+    /** Where the plan puts this read, when there is a plan. */
+    site?: Site;
+  } = {},
 ): Promise<Connection> {
   checkPaging(args);
-  const query = withExtraFilter(toListQuery(spec, args), extraFilter);
+  const query = withExtraFilter(toListQuery(spec, args), options.extraFilter);
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
+  if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
+  const depth = options.site?.read.depth;
+  const fields = options.site?.read.fields;
+  const parallel = options.site?.read.parallelPages === true;
   if (query.residual) {
-    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit };
+    const params = { filter: query.filter, orderBy: query.orderBy, limit: pageLimit, depth, fields };
     const records = await listAll(client, spec.plural, params, query.residual);
     ctx.loaders.prime(spec.plural, records);
     return sliceConnection(records, args, query.order, DEFAULT_PAGE_SIZE);
@@ -132,15 +164,28 @@ export async function rootConnection(
     let page: ListPage | undefined;
     let first: ListPage | undefined;
     do {
-      page = await client.list(spec.plural, {
+      const call = client.list(spec.plural, {
         filter: query.filter,
         orderBy,
         limit: Math.min(wanted - records.length, pageLimit),
+        depth,
+        fields,
         ...next,
       });
+      if (options.site) ctx.planning.plan?.trackNode(options.site.node, call);
+      page = await call;
       first ??= page;
       if (backward) records.unshift(...page.records);
       else records.push(...page.records);
+      if (page === first && parallel && !backward && !cursor.startingAfter && orderBy === undefined && records.length < wanted) {
+        // From the start in id order: the rest at once, from the first page's totalCount (§3).
+        const rest = readRestInParallel(client, spec.plural, { filter: query.filter, depth, fields }, page, wanted - records.length);
+        if (options.site) ctx.planning.plan?.trackNode(options.site.node, rest);
+        records.push(...(await rest));
+        const hasNextPage = page.totalCount > records.length;
+        page = { ...page, pageInfo: { ...page.pageInfo, hasNextPage } };
+        break;
+      }
       const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
       const at = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
       if (!more || !at || page.records.length === 0) break;
@@ -174,10 +219,22 @@ export async function rootConnection(
   const edges = edgesFor(records, query.order);
   return {
     edges,
-    pageInfo: { ...pageInfo, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    pageInfo: pageInfoOf(edges, pageInfo),
     totalCount,
   };
 }
+
+/**
+ * Only `totalCount` is asked: Twenty counts every match in any page's answer (§2), so one call of
+ * one record answers it, whatever `first` or the cursors say.
+ */
+async function countConnection(ctx: RequestContext, spec: ObjectSpec, query: ListQuery): Promise<Connection> {
+  const page = await ctx.client.list(spec.plural, { filter: query.filter, limit: 1 });
+  return { edges: [], pageInfo: EMPTY_PAGE_INFO, totalCount: page.totalCount };
+}
+
+/** The page information of a connection whose edges were not asked for (never read). */
+const EMPTY_PAGE_INFO: PageInfo = { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null };
 
 /** One of Twenty's cursors, decoded (§3: base64 of JSON holding the order values and `id`). */
 function decodeCursor(cursor: string): Record<string, unknown> {
@@ -233,12 +290,7 @@ export function sliceConnection(
   const edges = edgesFor(records.slice(start, end), order);
   return {
     edges,
-    pageInfo: {
-      hasPreviousPage: start > 0,
-      hasNextPage: end < records.length,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: pageInfoOf(edges, { hasPreviousPage: start > 0, hasNextPage: end < records.length }),
     totalCount: records.length,
   };
 }

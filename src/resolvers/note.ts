@@ -1,11 +1,11 @@
 import type { NoteResolvers, NoteTargetResolvers } from '../generated/graphql.js';
-import { noteSpec } from './objects.js';
-import { targetResolvers } from './targets.js';
-import { customFields } from './relations.js';
+import { NOTE, NOTE_TARGET } from '../model/index.js';
+import { recordResolvers } from './record.js';
+import { targetIdResolvers } from './targets.js';
 
-export const Note: NoteResolvers = {
-  customFields: (note) => customFields(note, noteSpec),
-  targets: (note, _args, ctx) => ctx.loaders.byForeignKey('noteTargets', 'noteId').load(note.id),
+export const Note = recordResolvers(NOTE) as NoteResolvers;
+
+export const NoteTarget: NoteTargetResolvers = {
+  ...(recordResolvers(NOTE_TARGET) as NoteTargetResolvers),
+  ...targetIdResolvers(NOTE_TARGET, 'noteId'),
 };
-
-export const NoteTarget: NoteTargetResolvers = targetResolvers('noteId');

@@ -2,8 +2,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context.js';
 import { idInFilter } from '../twenty/filter.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
+import type { RecordQuery } from '../loaders/index.js';
 import { isUuid } from '../twenty/filter-values.js';
-import { getTargetFieldNames, type TargetFieldNames } from '../workspace/metadata.js';
+import { getTargetFieldNames } from '../workspace/metadata.js';
+import { specOfObject, type ObjectSpec, type ThroughTargetsRelation } from '../model/index.js';
 import {
   checkPaging,
   MAX_PAGE_SIZE,
@@ -13,8 +15,7 @@ import {
   type Connection,
   type ConnectionArgs,
 } from './connection.js';
-import type { ObjectSpec } from './objects.js';
-import { compareBy } from './order.js';
+import { compareBy, type OrderItem } from './order.js';
 
 /**
  * A many-to-one relation: the record its foreign key points at, through the by-id loader. Ids are
@@ -50,9 +51,12 @@ export async function byForeignKeyConnection(
   field: string,
   parentId: string,
   args: ConnectionArgs,
-  info: Pick<GraphQLResolveInfo, 'path'>,
+  info: Pick<GraphQLResolveInfo, 'path' | 'parentType'>,
+  /** Every child of the parent, in id order, when its depth-1 answer brought them whole (§6). */
+  children?: TwentyRecord[],
 ): Promise<Connection> {
   checkPaging(args);
+  const site = ctx.planning.plan?.siteAt(info);
   if (isSingleParent(info.path)) {
     // A nested list without first/last holds up to MAX_PAGE_SIZE records (schema doc), a root list only 60.
     const sized =
@@ -61,24 +65,22 @@ export async function byForeignKeyConnection(
         : args.before != null
           ? { ...args, last: MAX_PAGE_SIZE }
           : { ...args, first: MAX_PAGE_SIZE };
-    return rootConnection(ctx, spec, sized, idInFilter(field, [parentId]));
+    return rootConnection(ctx, spec, sized, { extraFilter: idInFilter(field, [parentId]), site });
   }
   const query = toListQuery(spec, args);
+  if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
+    return sliceConnection(children, args, query.order);
+  }
+  if (site?.decision.source === 'groupCount' || site?.decision.fallback === 'groupCount') {
+    const totalCount = await ctx.loaders.countByForeignKey(spec.plural, field, query).load(parentId);
+    return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount };
+  }
   const records = await ctx.loaders.byForeignKey(spec.plural, field, query).load(parentId);
   return sliceConnection(records, args, query.order);
 }
 
-/** Which kind of record a note or task target points at. */
-export type TargetKind = keyof TargetFieldNames;
-
-export interface TargetLink {
-  /** `noteTargets` or `taskTargets`. */
-  targets: ObjectPlural;
-  /** The target's field naming its note or task: `noteId` or `taskId`. */
-  ownerField: string;
-  /** The notes or tasks themselves. */
-  spec: ObjectSpec;
-}
+/** Twenty's default order, id ascending (§5): how depth-1 arrays are sorted. */
+const isIdOrder = (order: OrderItem[]): boolean => order.length === 1 && order[0].field === 'id' && order[0].direction === 'AscNullsFirst';
 
 /**
  * Notes or tasks of a company, person or opportunity, reached through their targets (§10): one
@@ -87,38 +89,46 @@ export interface TargetLink {
  */
 export async function throughTargetsConnection(
   ctx: RequestContext,
-  link: TargetLink,
-  kind: TargetKind,
+  relation: ThroughTargetsRelation,
   parentId: string,
   args: ConnectionArgs,
 ): Promise<Connection> {
   checkPaging(args);
-  const query = toListQuery(link.spec, args);
-  const field = (await getTargetFieldNames(ctx))[kind];
-  const targets = await ctx.loaders.byForeignKey(link.targets, field).load(parentId);
-  const ids = [...new Set(targets.map((target) => target[link.ownerField]).filter((id): id is string => typeof id === 'string'))];
-  // Without a filter, any record will do; the by-id loader may already hold it.
+  const spec = specOfObject(relation.target);
+  const query = toListQuery(spec, args);
+  const field = (await getTargetFieldNames(ctx))[relation.targetKind];
+  const targets = await ctx.loaders.byForeignKey(relation.via, field).load(parentId);
+  const ids = [...new Set(targets.map((target) => target[relation.ownerField]).filter((id): id is string => typeof id === 'string'))];
+  // Without a filter, any record will do: the ones nested in the targets (read at depth 1 when
+  // the plan says so, §6; null when soft-deleted), or the by-id loader, which may hold them.
   const filtered = query.filter !== undefined || query.residual !== undefined;
-  const loader = ctx.loaders.matchingIds(
-    link.spec.plural,
-    filtered ? { key: JSON.stringify(args.filter), filter: query.filter, residual: query.residual } : { key: '' },
-  );
-  const loaded = await loader.loadMany(ids);
+  const records = (!filtered && nestedOwners(ctx, relation, targets)) || (await loadOwners(ctx, spec, ids, filtered ? { key: JSON.stringify(args.filter), filter: query.filter, residual: query.residual } : { key: '' }));
+  records.sort(compareBy(query.order));
+  return sliceConnection(records, args, query.order);
+}
+
+/** The notes or tasks nested in their targets by a depth-1 read, once each; undefined when not nested. */
+function nestedOwners(ctx: RequestContext, relation: ThroughTargetsRelation, targets: TwentyRecord[]): TwentyRecord[] | undefined {
+  const key = relation.ownerField.slice(0, -'Id'.length);
+  if (!targets.every((target) => Object.hasOwn(target, key))) return undefined;
+  const byId = new Map<string, TwentyRecord>();
+  for (const target of targets) {
+    const owner = target[key] as TwentyRecord | null;
+    if (owner && typeof owner.id === 'string') byId.set(owner.id, owner);
+  }
+  const records = [...byId.values()];
+  ctx.loaders.prime(relation.target, records);
+  return records;
+}
+
+async function loadOwners(ctx: RequestContext, spec: ObjectSpec, ids: string[], query: RecordQuery): Promise<TwentyRecord[]> {
+  const loaded = await ctx.loaders.matchingIds(spec.plural, query).loadMany(ids);
   const records: TwentyRecord[] = [];
   for (const record of loaded) {
     if (record instanceof Error) throw record;
     if (record) records.push(record);
   }
-  records.sort(compareBy(query.order));
-  return sliceConnection(records, args, query.order);
-}
-
-/** A target's id for one kind, under either field name (§10: `targetCompanyId` or `companyId`). */
-export function targetId(target: TwentyRecord, kind: TargetKind): string | null {
-  const current = target[`target${kind[0].toUpperCase()}${kind.slice(1)}Id`];
-  const legacy = target[`${kind}Id`];
-  const id = current ?? legacy;
-  return typeof id === 'string' ? id : null;
+  return records;
 }
 
 /** The record's fields the schema does not know: the workspace's custom fields, by Twenty name. */

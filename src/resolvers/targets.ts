@@ -1,20 +1,17 @@
-import type { RequestContext } from '../context.js';
+import type { ObjectModel } from '../model/index.js';
 import type { TwentyRecord } from '../twenty/types.js';
-import { targetId, toOne } from './relations.js';
+import { foreignKeyOf } from './record.js';
 
 /**
- * NoteTarget and TaskTarget fields, the same for both: each id is read under either field name
- * (§10: `targetCompanyId` on current servers, `companyId` before v1.17).
+ * The id fields of NoteTarget and TaskTarget: the owner's id, and each linked record's id read
+ * under either field name (§10: `targetCompanyId` on current servers, `companyId` before v1.17).
  */
-export function targetResolvers(ownerField: 'noteId' | 'taskId') {
-  return {
-    [ownerField]: (target: TwentyRecord) => target[ownerField] ?? null,
-    companyId: (target: TwentyRecord) => targetId(target, 'company'),
-    personId: (target: TwentyRecord) => targetId(target, 'person'),
-    opportunityId: (target: TwentyRecord) => targetId(target, 'opportunity'),
-    company: (target: TwentyRecord, _args: unknown, ctx: RequestContext) => toOne(ctx, 'companies', targetId(target, 'company')),
-    person: (target: TwentyRecord, _args: unknown, ctx: RequestContext) => toOne(ctx, 'people', targetId(target, 'person')),
-    opportunity: (target: TwentyRecord, _args: unknown, ctx: RequestContext) =>
-      toOne(ctx, 'opportunities', targetId(target, 'opportunity')),
+export function targetIdResolvers(model: ObjectModel, ownerField: 'noteId' | 'taskId') {
+  const resolvers: Record<string, (target: TwentyRecord) => unknown> = {
+    [ownerField]: (target) => target[ownerField] ?? null,
   };
+  for (const relation of model.relations) {
+    if (relation.kind === 'toOne') resolvers[`${relation.name}Id`] = (target) => foreignKeyOf(target, relation);
+  }
+  return resolvers;
 }

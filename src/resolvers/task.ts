@@ -1,14 +1,15 @@
 import type { TaskResolvers, TaskTargetResolvers } from '../generated/graphql.js';
-import { taskSpec } from './objects.js';
-import { customFields, toOne } from './relations.js';
+import { TASK, TASK_TARGET } from '../model/index.js';
+import { recordResolvers } from './record.js';
 import { selectInfo } from './select-info.js';
-import { targetResolvers } from './targets.js';
+import { targetIdResolvers } from './targets.js';
 
 export const Task: TaskResolvers = {
-  customFields: (task) => customFields(task, taskSpec),
-  statusInfo: (task, _args, ctx) => selectInfo(ctx, 'task', 'status', task.status),
-  assignee: (task, _args, ctx) => toOne(ctx, 'workspaceMembers', task.assigneeId),
-  targets: (task, _args, ctx) => ctx.loaders.byForeignKey('taskTargets', 'taskId').load(task.id),
+  ...(recordResolvers(TASK) as TaskResolvers),
+  statusInfo: (task, _args, ctx) => selectInfo(ctx, TASK.singular, 'status', task.status),
 };
 
-export const TaskTarget: TaskTargetResolvers = targetResolvers('taskId');
+export const TaskTarget: TaskTargetResolvers = {
+  ...(recordResolvers(TASK_TARGET) as TaskTargetResolvers),
+  ...targetIdResolvers(TASK_TARGET, 'taskId'),
+};

@@ -16,6 +16,7 @@ import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, O
 import { isUuid } from './filter-values.js';
 import { workspaceKey } from './workspace-key.js';
 import type { AdmitEvent } from './budget/budget.js';
+import { fieldsVerdict, type FieldsSupport } from './fields-param.js';
 import type { BffError } from '../errors.js';
 
 export type { CallPriority } from './scope.js';
@@ -108,6 +109,8 @@ interface ServerFacts {
   groupBy?: 'present' | 'absent';
   /** Whether groupBy honours `limit` (§7: the first versions always stop at 50 groups); unset until learned. */
   groupLimit?: 'honoured' | 'ignored';
+  /** Whether `fields=` trims records here (fields-param.ts). */
+  fields: FieldsSupport;
 }
 
 const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
@@ -150,7 +153,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     onFailure: options.onFailure,
   });
   const operationTimeoutMs = positive('operationTimeoutMs', options.operationTimeoutMs, 30_000, 1);
-  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown' };
+  const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown', fields: 'unknown' };
   return {
     clientFor(token, bound = {}) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
@@ -206,12 +209,36 @@ class Client implements TwentyClient {
 
   async list(object: ObjectPlural, params: ListParams = {}): Promise<ListPage> {
     assertObjectPlural(object);
+    const fields = params.fields?.length && this.facts.fields !== 'ignored' && this.facts.fields !== 'refused' ? params.fields : undefined;
+    if (!fields) return this.listOnce(object, params);
+    let page: ListPage;
+    try {
+      page = await this.listOnce(object, params, fields);
+    } catch (error) {
+      if (!(error instanceof BadUserInputError)) throw error;
+      // A 400 may be our field names (a workspace without one of them): the same read without
+      // them decides, and tells whether this server refuses them.
+      const whole = await this.listOnce(object, params);
+      if (this.facts.fields === 'unknown') this.facts.fields = 'refused';
+      return whole;
+    }
+    const verdict = fieldsVerdict(fields, page.records);
+    if (verdict === 'incomplete') {
+      this.facts.fields = 'refused';
+      return this.listOnce(object, params);
+    }
+    if (verdict && this.facts.fields === 'unknown') this.facts.fields = verdict;
+    return page;
+  }
+
+  private async listOnce(object: ObjectPlural, params: ListParams, fields?: readonly string[]): Promise<ListPage> {
     const query: Record<string, string | undefined> = {
       filter: params.filter,
       order_by: params.orderBy,
       starting_after: params.startingAfter,
       ending_before: params.endingBefore,
       depth: params.depth === undefined ? undefined : String(params.depth),
+      fields: fields?.join(','),
     };
     let asked: number | undefined;
     if (params.limit !== undefined) {

@@ -28,6 +28,11 @@ export interface ListParams {
   startingAfter?: string;
   endingBefore?: string;
   depth?: 0 | 1;
+  /**
+   * Only these fields (§13; many-to-ones by relation name). A hint: sent while the server
+   * honours it (learned per server), and the answer is whole where it does not.
+   */
+  fields?: readonly string[];
 }
 
 export interface PageInfo {

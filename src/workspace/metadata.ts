@@ -1,5 +1,6 @@
 import type { RequestContext } from '../context.js';
 import type { ObjectMetadata, SelectOption } from '../twenty/types.js';
+import { NOTE_TARGET } from '../model/index.js';
 
 /**
  * The workspace's object metadata (`GET /rest/metadata/objects`, §1): select options differ per
@@ -27,6 +28,12 @@ export function getObjectMetadata(ctx: MetadataContext, now = Date.now()): Promi
   return objects;
 }
 
+/** Whether this key's metadata is in the cache and fresh (no call needed to read it). */
+export function hasFreshMetadata(ctx: Pick<RequestContext, 'tokenKey'>, now = Date.now()): boolean {
+  const hit = cache.get(ctx.tokenKey);
+  return hit !== undefined && hit.expires > now;
+}
+
 /** The options of a SELECT field, by position; empty when the object or field is unknown. */
 export async function getSelectOptions(
   ctx: MetadataContext,
@@ -46,16 +53,17 @@ export interface TargetFieldNames {
   opportunity: string;
 }
 
-export const CURRENT_TARGET_FIELDS: TargetFieldNames = {
-  company: 'targetCompanyId',
-  person: 'targetPersonId',
-  opportunity: 'targetOpportunityId',
-};
-export const LEGACY_TARGET_FIELDS: TargetFieldNames = {
-  company: 'companyId',
-  person: 'personId',
-  opportunity: 'opportunityId',
-};
+/** The target records' foreign key for each kind, current or before v1.17 (from the object model). */
+function targetFields(legacy: boolean): TargetFieldNames {
+  const names: Record<string, string> = {};
+  for (const relation of NOTE_TARGET.relations) {
+    if (relation.kind === 'toOne') names[relation.name] = legacy && relation.legacy ? relation.legacy.foreignKey : relation.foreignKey;
+  }
+  return names as unknown as TargetFieldNames;
+}
+
+export const CURRENT_TARGET_FIELDS: TargetFieldNames = targetFields(false);
+export const LEGACY_TARGET_FIELDS: TargetFieldNames = targetFields(true);
 
 /**
  * Which target field names the server uses (§10: `targetCompanyId` since v1.17, `companyId`

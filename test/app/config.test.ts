@@ -32,6 +32,9 @@ describe('parseConfig', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 8_000,
       feeds: { pollIntervalMs: 10_000, webhookPollIntervalMs: 60_000, replayWindowMs: 300_000, webhookSecret: undefined },
+      planner: { enabled: true, disabled: [] },
+      maxOperationCalls: 50,
+      maxResponseRecords: 200_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -74,6 +77,9 @@ describe('parseConfig', () => {
       FEED_WEBHOOK_POLL_INTERVAL_MS: '30000',
       FEED_REPLAY_WINDOW_MS: '0',
       TWENTY_WEBHOOK_SECRET: 's3cret',
+      QUERY_PLANNER: 'no-depth, no-fields',
+      MAX_OPERATION_CALLS: '20',
+      MAX_RESPONSE_RECORDS: '1000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -102,7 +108,11 @@ describe('parseConfig', () => {
       logLevel: 'warn',
       shutdownTimeoutMs: 500,
       feeds: { pollIntervalMs: 2000, webhookPollIntervalMs: 30_000, replayWindowMs: 0, webhookSecret: 's3cret' },
+      planner: { enabled: true, disabled: ['depth', 'fields'] },
+      maxOperationCalls: 20,
+      maxResponseRecords: 1000,
     });
+    expect(parseConfig({ QUERY_PLANNER: 'off' }).planner).toEqual({ enabled: false, disabled: [] });
   });
 
   it.each([
@@ -128,6 +138,9 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['FEED_POLL_INTERVAL_MS', '5', /FEED_POLL_INTERVAL_MS must be an integer from 10/],
     ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['QUERY_PLANNER', 'no-magic', /QUERY_PLANNER must be on, off or a list such as no-depth/],
+    ['MAX_OPERATION_CALLS', '0', /MAX_OPERATION_CALLS must be an integer from 1/],
+    ['MAX_RESPONSE_RECORDS', 'many', /MAX_RESPONSE_RECORDS must be an integer/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrowError(message);

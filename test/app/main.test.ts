@@ -16,6 +16,8 @@ describe('npm start (src/main.ts)', () => {
     children.push(run.child);
     const [, graphqlUrl] = await waitFor(run.output, /GraphQL: (http:\/\/\S+\/graphql)/);
     await waitFor(run.output, /Embedded Twenty emulator: http:\/\/127\.0\.0\.1:\d+\/rest/);
+    // The lines may arrive in separate chunks: wait for the last one.
+    await waitFor(run.output, /demo-globex-key/);
     expect(run.output()).toContain('demo-acme-key');
     expect(run.output()).toContain('demo-globex-key');
 

@@ -163,7 +163,8 @@ describe('a connection under a single parent', () => {
         id: people[0].id,
       });
     });
-    expect(perObject(calls)).toEqual({ people: 2, companies: 1 });
+    // The company comes nested in the person's own call (depth=1, §6).
+    expect(perObject(calls)).toEqual({ people: 2 });
     expect(data.person.company.people.totalCount).toBe(CHILDREN);
     expect(idsOf(nodes(data.person.company.people))).toEqual(idsOf(people.slice(0, 2)));
   });
@@ -173,11 +174,25 @@ describe('a relation batched over a list of parents', () => {
   it(`is refused with BAD_USER_INPUT after one call past ${RELATION_SCAN_LIMIT} records`, async () => {
     let errors: Awaited<ReturnType<typeof gqlErrors>> = [];
     const calls = await callsDuring(stack, async () => {
-      errors = await gqlErrors(stack, '{ companies(first: 60) { edges { node { id people(first: 1) { totalCount } } } } }');
+      errors = await gqlErrors(stack, '{ companies(first: 60) { edges { node { id people(first: 1) { totalCount edges { node { id } } } } } } }');
     });
+    // The companies' own call (depth=1) brings arrays cut at 60: the big one is read by batch.
     expect(perObject(calls)).toEqual({ companies: 1, people: 1 });
     expect(new Set(errors.map((e) => e.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
     expect(errors[0].message).toMatch(/smaller pages/);
+  });
+
+  it('counts past the limit without reading: a grouped count for the parents whose arrays were cut (§7)', async () => {
+    let data: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      data = await gql(stack, '{ companies(first: 60) { edges { node { id people(first: 1) { totalCount } } } } }');
+    });
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /rest/companies', 'GET /rest/people/groupBy']);
+    const all = await restAll(stack, 'people');
+    for (const company of nodes(data.companies)) {
+      expect(company.people.totalCount).toBe(all.filter((p) => p.companyId === company.id).length);
+    }
+    expect(nodes(data.companies).find((c) => c.id === big)?.people.totalCount).toBe(CHILDREN);
   });
 
   it('still reads a batch under the limit to the end', async () => {

@@ -1,7 +1,8 @@
 /**
- * What each query shape costs upstream, counted in the emulator's request log the way
- * dataloader's own tests record batches: per relation, one REST call per page of the records it
- * needs (pages of 200 here, 60 on an older server), never one per parent.
+ * What each query shape costs upstream with plain per-relation batching (QUERY_PLANNER=off, the
+ * floor the planner starts from: test/planner/ shows what it saves), counted in the emulator's
+ * request log the way dataloader's own tests record batches: per relation, one REST call per page
+ * of the records it needs (pages of 200 here, 60 on an older server), never one per parent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
@@ -17,7 +18,7 @@ describe('on a current server (200 records a page)', () => {
   const all: Record<string, Rec[]> = {};
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { companies: 60 } });
+    stack = await startStack({ emulator: { companies: 60 }, config: { planner: { enabled: false, disabled: [] } } });
     for (const plural of ['companies', 'people', 'opportunities', 'noteTargets', 'notes', 'tasks']) {
       all[plural] = await restAll(stack, plural);
     }
@@ -142,7 +143,7 @@ describe('on an older server (60 records a page)', () => {
   const all: Record<string, Rec[]> = {};
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { companies: 150, pageLimit: 60 } });
+    stack = await startStack({ emulator: { companies: 150, pageLimit: 60 }, config: { planner: { enabled: false, disabled: [] } } });
     for (const plural of ['companies', 'people']) all[plural] = await restAll(stack, plural);
   });
 

@@ -1,0 +1,62 @@
+import { andFilters, idInFilter } from '../twenty/filter.js';
+import { isUuid } from '../twenty/filter-values.js';
+import { chunkKeys } from '../twenty/paging.js';
+import type { GroupByRow, ObjectPlural, TwentyClient } from '../twenty/types.js';
+import type { RecordQuery } from './batch.js';
+
+/**
+ * §7: groupBy answers at most 200 groups a call. Each chunk asks one group more than it has keys,
+ * so an answer with as many groups as asked is known to be cut (first servers stop at 50).
+ */
+const MAX_GROUPS = 200;
+
+/**
+ * What `client.groupBy` answers: rows, or (where the client learns the route per server)
+ * `{ supported, rows, complete }`. Both are read here, the one place the BFF counts this way.
+ */
+type Answer = GroupByRow[] | { supported: boolean; rows?: GroupByRow[]; complete?: boolean };
+
+/**
+ * How many records of `object` have each key as their `field` (and match `query`), by one
+ * grouped count per chunk of keys (§7: `group_by=[{"companyId":true}]`, `aggregate=["totalCount"]`)
+ * instead of reading the records. This is the BFF's one use of groupBy for relation counts.
+ *
+ * Returns null when the server cannot count this way (no groupBy route, an answer that may be
+ * cut, or any failure of it): the caller then counts the records themselves, as before groupBy existed.
+ */
+export async function countByKeys(
+  client: TwentyClient,
+  object: ObjectPlural,
+  field: string,
+  keys: readonly string[],
+  query: RecordQuery,
+): Promise<Map<string, number> | null> {
+  const ids = [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
+  const chunks = chunkKeys(ids, Math.min(await client.pageLimit(), MAX_GROUPS - 1));
+  try {
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        const answer = (await client.groupBy(object, {
+          groupBy: [{ [field]: true }],
+          aggregate: ['totalCount'],
+          filter: andFilters(idInFilter(field, chunk), query.filter).filter,
+          limit: chunk.length + 1,
+        })) as unknown as Answer;
+        if (Array.isArray(answer)) return answer.length <= chunk.length ? answer : null;
+        return answer.supported && answer.complete !== false && answer.rows ? answer.rows : null;
+      }),
+    );
+    const counts = new Map<string, number>();
+    for (const rows of answers) {
+      if (rows === null) return null;
+      for (const row of rows) {
+        const key = row.groupByDimensionValues[0];
+        // §7: aggregates are raw database values, big numbers as strings.
+        if (typeof key === 'string') counts.set(key.toLowerCase(), Number(row.totalCount));
+      }
+    }
+    return counts;
+  } catch {
+    return null;
+  }
+}

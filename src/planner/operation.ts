@@ -1,0 +1,294 @@
+/**
+ * Reads a whole GraphQL operation, before anything runs, into a tree of record reads: each
+ * `PlanNode` is one field that yields Twenty records (a root list or lookup, a mutation result,
+ * a relation), with its coerced arguments and what its selection reads from those records.
+ * Fragments, aliases and `@skip`/`@include` are applied as graphql-js applies them, so every
+ * node matches one resolver path of the execution.
+ */
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isListType,
+  isNonNullType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { modelOfType, objectModel, relationOf, type ObjectModel, type RelationModel } from '../model/index.js';
+
+export type NodeRole = 'rootList' | 'rootOne' | 'mutation' | 'relation';
+/** How the field returns its records: a Relay connection, a plain list, or one record. */
+export type NodeShape = 'connection' | 'list' | 'one';
+
+/** What a node's selection asks of its records and of its connection. */
+export interface NodeSelection {
+  /** `edges { node }`, a list's items or the single record are selected. */
+  records: boolean;
+  totalCount: boolean;
+  pageInfo: boolean;
+  cursors: boolean;
+  /** Twenty fields the selection reads from each record (relations' foreign keys included). */
+  fields: Set<string>;
+  /** Something reads the whole record (`customFields`). */
+  allFields: boolean;
+  /** Something needs the workspace metadata (`stageInfo`, `statusInfo`). */
+  metadata: boolean;
+  /** Report fields selected on each record (`pipeline`): one batched groupBy each. */
+  reports: Set<string>;
+}
+
+export interface PlanNode {
+  id: number;
+  /** Response keys from the root without list indices, and the parent type: unique per resolver site. */
+  key: string;
+  /** The root field's response key this node hangs under. */
+  root: string;
+  /** This field's own response key (its alias, or its name). */
+  responseKey: string;
+  fieldName: string;
+  parentType: string;
+  role: NodeRole;
+  shape: NodeShape;
+  object: ObjectModel;
+  relation?: RelationModel;
+  /** Arguments as the resolver receives them (variables and defaults applied). */
+  args: Record<string, unknown>;
+  parent?: PlanNode;
+  children: PlanNode[];
+  /** Some list lies between the root and this field: its parents come several at a time. */
+  underList: boolean;
+  select: NodeSelection;
+}
+
+/** A field the planner does not model (another part's root field, `_entities`, …). */
+export interface OtherField {
+  root: string;
+  fieldName: string;
+  parentType: string;
+}
+
+export interface OperationTree {
+  operation: OperationDefinitionNode;
+  nodes: PlanNode[];
+  roots: PlanNode[];
+  /** Root fields outside the object model, counted one call each by the estimate. */
+  others: OtherField[];
+}
+
+/** Builds the tree, or null when the operation cannot be read (it will fail validation or coercion itself). */
+export function readOperation(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): OperationTree {
+  const nodes: PlanNode[] = [];
+  const roots: PlanNode[] = [];
+  const others: OtherField[] = [];
+  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (!rootType) return { operation, nodes, roots, others };
+  const collect = (type: GraphQLObjectType, fieldNodes: readonly FieldNode[]) => collectSubfields(type, fieldNodes, fragments, variables, schema);
+
+  function addNode(
+    init: Omit<PlanNode, 'id' | 'key' | 'children' | 'select'>,
+    path: string[],
+    fieldNodes: readonly FieldNode[],
+    returnType: GraphQLOutputType,
+  ): PlanNode {
+    const node: PlanNode = {
+      ...init,
+      id: nodes.length,
+      key: nodeKey(path, init.parentType),
+      children: [],
+      select: { records: false, totalCount: false, pageInfo: false, cursors: false, fields: new Set(['id']), allFields: false, metadata: false, reports: new Set() },
+    };
+    nodes.push(node);
+    readSelection(node, path, fieldNodes, returnType);
+    return node;
+  }
+
+  /** Fills `node.select` and its children from the field's selection. */
+  function readSelection(node: PlanNode, path: string[], fieldNodes: readonly FieldNode[], returnType: GraphQLOutputType): void {
+    const named = getNamedType(returnType) as GraphQLObjectType;
+    if (node.shape !== 'connection') {
+      node.select.records = true;
+      readRecord(node, path, collect(named, fieldNodes));
+      return;
+    }
+    for (const [key, subNodes] of collect(named, fieldNodes)) {
+      const name = subNodes[0].name.value;
+      if (name === 'totalCount') node.select.totalCount = true;
+      else if (name === 'pageInfo') node.select.pageInfo = true;
+      else if (name === 'edges') {
+        const edgeType = getNamedType(named.getFields().edges.type) as GraphQLObjectType;
+        for (const [edgeKey, edgeNodes] of collect(edgeType, subNodes)) {
+          const edgeField = edgeNodes[0].name.value;
+          if (edgeField === 'cursor') node.select.cursors = true;
+          else if (edgeField === 'node') {
+            node.select.records = true;
+            const nodeType = getNamedType(edgeType.getFields().node.type) as GraphQLObjectType;
+            readRecord(node, [...path, key, edgeKey], collect(nodeType, edgeNodes));
+          }
+        }
+      }
+    }
+  }
+
+  /** The fields selected on one record of `node.object`. */
+  function readRecord(node: PlanNode, path: string[], fields: Map<string, FieldNode[]>): void {
+    const type = node.object.type;
+    const typeDef = schema.getType(type) as GraphQLObjectType;
+    for (const [key, fieldNodes] of fields) {
+      const name = fieldNodes[0].name.value;
+      if (name === '__typename') continue;
+      const relation = relationOf(node.object, name);
+      const computed = node.object.computed[name];
+      if (relation) {
+        const fieldDef = typeDef.getFields()[name];
+        const target = objectModel(relation.target);
+        if (relation.kind === 'toOne') node.select.fields.add(relation.foreignKey);
+        const child = addNode(
+          {
+            root: node.root,
+            responseKey: key,
+            fieldName: name,
+            parentType: type,
+            role: 'relation',
+            shape: shapeOf(relation),
+            object: target,
+            relation,
+            args: argumentsOf(fieldDef, fieldNodes[0], variables),
+            parent: node,
+            underList: node.shape !== 'one' || node.underList,
+          },
+          [...path, key],
+          fieldNodes,
+          fieldDef.type,
+        );
+        node.children.push(child);
+      } else if (computed) {
+        if (computed.metadata) node.select.metadata = true;
+        if (computed.report) node.select.reports.add(name);
+        for (const read of computed.reads) {
+          if (read === '*') node.select.allFields = true;
+          else node.select.fields.add(read);
+        }
+      } else if (node.object.fields.some((f) => f.name === name)) {
+        node.select.fields.add(name);
+      }
+    }
+  }
+
+  for (const [key, fieldNodes] of collect(rootType, [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '' }, selectionSet: operation.selectionSet } as FieldNode])) {
+    const name = fieldNodes[0].name.value;
+    if (name === '__typename' || name.startsWith('__')) continue;
+    const fieldDef = rootType.getFields()[name];
+    const model = fieldDef && (modelOfType(getNamedType(fieldDef.type).name) ?? modelOfType(connectionNodeType(fieldDef.type)));
+    if (!fieldDef || !model) {
+      others.push({ root: key, fieldName: name, parentType: rootType.name });
+      continue;
+    }
+    const connection = getNamedType(fieldDef.type).name.endsWith('Connection');
+    const list = !connection && isListType(isNonNullType(fieldDef.type) ? fieldDef.type.ofType : fieldDef.type);
+    const role: NodeRole = operation.operation === 'mutation' ? 'mutation' : connection ? 'rootList' : 'rootOne';
+    roots.push(
+      addNode(
+        {
+          root: key,
+          responseKey: key,
+          fieldName: name,
+          parentType: rootType.name,
+          role,
+          shape: connection ? 'connection' : list ? 'list' : 'one',
+          object: model,
+          args: argumentsOf(fieldDef, fieldNodes[0], variables),
+          underList: false,
+        },
+        [key],
+        fieldNodes,
+        fieldDef.type,
+      ),
+    );
+  }
+  return { operation, nodes, roots, others };
+}
+
+/** The key a resolver finds its node by: response keys without list indices, and its parent type. */
+export function nodeKey(path: readonly string[], parentType: string): string {
+  return `${path.join('.')}@${parentType}`;
+}
+
+const shapeOf = (relation: RelationModel): NodeShape =>
+  relation.kind === 'toOne' ? 'one' : relation.kind === 'oneToMany' && relation.list ? 'list' : 'connection';
+
+/** `CompanyConnection` → `Company` (a connection's node type), else ''. */
+function connectionNodeType(type: GraphQLOutputType): string {
+  const name = getNamedType(type).name;
+  return name.endsWith('Connection') ? name.slice(0, -'Connection'.length) : '';
+}
+
+function argumentsOf(fieldDef: GraphQLField<unknown, unknown>, fieldNode: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return getArgumentValues(fieldDef, fieldNode, variables);
+  } catch {
+    // Invalid arguments fail in execution with graphql-js's own message; plan as if absent.
+    return {};
+  }
+}
+
+/**
+ * graphql-js's field collection (spec "CollectFields") over the selection sets of several
+ * field nodes that share a response key: fragments spread once, `@skip`/`@include` applied,
+ * type conditions checked against the one object type (the schema has no abstract types here).
+ */
+function collectSubfields(
+  type: GraphQLObjectType,
+  fieldNodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  schema: GraphQLSchema,
+): Map<string, FieldNode[]> {
+  const fields = new Map<string, FieldNode[]>();
+  const visited = new Set<string>();
+  const included = (node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1]) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const applies = (condition: string | undefined) => {
+    if (!condition) return true;
+    const conditional = schema.getType(condition);
+    if (!conditional) return false;
+    if (conditional === type) return true;
+    return isAbstractType(conditional) && schema.isSubType(conditional, type);
+  };
+  const walk = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const list = fields.get(key);
+        if (list) list.push(selection);
+        else fields.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value)) walk(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        if (visited.has(name)) continue;
+        visited.add(name);
+        const fragment = fragments[name];
+        if (fragment && applies(fragment.typeCondition.name.value)) walk(fragment.selectionSet);
+      }
+    }
+  };
+  for (const fieldNode of fieldNodes) walk(fieldNode.selectionSet);
+  return fields;
+}
