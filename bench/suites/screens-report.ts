@@ -1,0 +1,155 @@
+/** The screens suite's report: tables per data set and latency, the goals of the planning work, a chart. */
+import { barChartSvg } from '../lib/chart.js';
+import { cell, ratio, table } from '../lib/markdown.js';
+import { SYSTEM_LABELS } from '../lib/systems.js';
+import type { Screen } from '../screens/index.js';
+import type { SuiteReport } from '../suite.js';
+import { WORKSPACE_CALLS_PER_MINUTE, type ScreensResult } from './screens.js';
+
+const COLORS: Record<string, string> = { bff: '#2b6cb0', plan: '#38a169', naive: '#dd6b20', mesh: '#805ad5' };
+/** p50 of the BFF within this factor of the plan's at 20 ms (the planning work's goal). */
+const P50_GOAL = 1.25;
+
+export function screensReport(result: ScreensResult, screens: Screen[]): SuiteReport {
+  const { options } = result;
+  const probe = (dataset: string, screen: string, system: string) => result.probes.find((p) => p.dataset === dataset && p.screen === screen && p.system === system);
+  const timing = (dataset: string, latencyMs: number, screen: string, system: string) =>
+    result.timings.find((t) => t.dataset === dataset && t.latencyMs === latencyMs && t.screen === screen && t.system === system);
+  const systems = options.systems;
+  const goalLatency = options.latencies.includes(20) ? 20 : Math.max(...options.latencies);
+  const out: string[] = [];
+
+  out.push('## Screens: REST calls, round trips, latency, throughput');
+  out.push('');
+  out.push(
+    `${result.date.slice(0, 16).replace('T', ' ')} UTC, Node ${result.machine.node}, ${result.machine.cpus} CPUs (load average ${result.machine.loadAverage.join(' ')} at the start); ` +
+      `${options.runs} timed runs per cell, throughput with ${options.concurrency} concurrent clients for ${options.throughputMs} ms` +
+      (Object.keys(result.versions).length ? `; Mesh: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}` : '') +
+      '.',
+  );
+  out.push('');
+  out.push(
+    'REST calls and round trips are counted in one run (round trips: the longest chain of requests each sent after the previous answer, at ' +
+      `${options.roundTripProbeMs} ms latency). "same answer": the system returned the same ids and counts as the minimal plan. ` +
+      `"a minute": how many of that screen a workspace can serve under Twenty's ${WORKSPACE_CALLS_PER_MINUTE} requests a minute. ` +
+      'Server CPU is the BFF\'s or the gateway\'s process CPU per request under the throughput load; the naive resolvers and the plan run in the harness (no server, no GraphQL), so they have none.',
+  );
+  for (const dataset of result.datasets) {
+    for (const latencyMs of options.latencies) {
+      out.push('');
+      out.push(`### ${dataset.label} data (${dataset.companies.toLocaleString('en')} companies), emulator latency ${latencyMs} ms`);
+      out.push('');
+      const rows: Array<Array<string | number>> = [];
+      for (const screen of screens) {
+        for (const system of systems) {
+          const p = probe(dataset.label, screen.id, system);
+          const t = timing(dataset.label, latencyMs, screen.id, system);
+          rows.push([
+            system === systems[0] ? `${screen.id}. ${screen.title}` : '',
+            SYSTEM_LABELS[system] ?? system,
+            p?.calls ?? '—',
+            p?.roundTrips ?? '—',
+            cell(t?.p50),
+            cell(t?.p95),
+            cell(t?.perSecond),
+            cell(t?.cpuMsPerRequest, 2),
+            p?.calls ? Math.floor(WORKSPACE_CALLS_PER_MINUTE / p.calls) : '—',
+            p?.sameAnswer === null || p?.sameAnswer === undefined ? 'reference' : p.sameAnswer ? 'yes' : '**no**',
+          ]);
+        }
+      }
+      out.push(
+        table(
+          ['screen', 'system', 'REST calls', 'round trips', 'p50 ms', 'p95 ms', `req/s @${options.concurrency}`, 'server CPU ms/req', 'a minute', 'same answer'],
+          rows,
+          ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+        ),
+      );
+    }
+  }
+
+  if (systems.includes('bff') && systems.includes('plan')) {
+    for (const dataset of result.datasets) {
+      out.push('');
+      out.push(`### Goals, ${dataset.label} data, ${goalLatency} ms: the BFF against the minimal plan`);
+      out.push('');
+      const rows = screens.map((screen) => {
+        const b = probe(dataset.label, screen.id, 'bff');
+        const p = probe(dataset.label, screen.id, 'plan');
+        const bt = timing(dataset.label, goalLatency, screen.id, 'bff');
+        const pt = timing(dataset.label, goalLatency, screen.id, 'plan');
+        const p50Ratio = bt && pt ? bt.p50 / pt.p50 : NaN;
+        return [
+          `${screen.id}. ${screen.title}`,
+          `${b?.calls ?? '—'} / ${p?.calls ?? '—'}`,
+          b && p ? (b.calls <= p.calls ? 'met' : '**not met**') : '—',
+          `${b?.roundTrips ?? '—'} / ${p?.roundTrips ?? '—'}`,
+          b && p ? (b.roundTrips <= p.roundTrips ? 'met' : '**not met**') : '—',
+          Number.isFinite(p50Ratio) ? `${p50Ratio.toFixed(2)}×` : '—',
+          Number.isFinite(p50Ratio) ? (p50Ratio <= P50_GOAL ? 'met' : '**not met**') : '—',
+        ];
+      });
+      out.push(
+        table(
+          ['screen', 'calls: BFF / plan', 'calls ≤ plan', 'round trips: BFF / plan', 'round trips = plan', 'p50: BFF ÷ plan', `p50 ≤ ${P50_GOAL}× plan`],
+          rows,
+          ['l', 'r', 'l', 'r', 'l', 'r', 'l'],
+        ),
+      );
+    }
+  }
+
+  const others = systems.filter((s) => s === 'mesh' || s === 'naive');
+  if (systems.includes('bff') && others.length) {
+    for (const dataset of result.datasets) {
+      out.push('');
+      out.push(`### The BFF against ${others.map((s) => SYSTEM_LABELS[s]).join(' and ')}, ${dataset.label} data, ${goalLatency} ms (how many times the BFF's figure)`);
+      out.push('');
+      const rows = screens.map((screen) => {
+        const b = probe(dataset.label, screen.id, 'bff');
+        const bt = timing(dataset.label, goalLatency, screen.id, 'bff');
+        return [
+          `${screen.id}. ${screen.title}`,
+          ...others.flatMap((o) => {
+            const p = probe(dataset.label, screen.id, o);
+            const t = timing(dataset.label, goalLatency, screen.id, o);
+            return [ratio(p?.calls, b?.calls, 1), ratio(t?.p50, bt?.p50), ratio(bt?.perSecond, t?.perSecond)];
+          }),
+        ];
+      });
+      out.push(
+        table(
+          ['screen', ...others.flatMap((o) => [`${o}: calls`, `${o}: p50`, `BFF req/s ÷ ${o}`])],
+          rows,
+          ['l', ...others.flatMap(() => ['r', 'r', 'r'] as Array<'r'>)],
+        ),
+      );
+    }
+  }
+
+  out.push('');
+  out.push('The minimal plans (bench/screens/plan.ts):');
+  out.push('');
+  for (const screen of screens) out.push(`- ${screen.id}. ${screen.planNote}`);
+  const differences = result.probes.filter((p) => p.difference);
+  if (differences.length) {
+    out.push('');
+    out.push('Answers that differ from the plan\'s:');
+    out.push('');
+    for (const d of differences) out.push(`- ${d.dataset}, ${d.screen}, ${SYSTEM_LABELS[d.system] ?? d.system}: ${d.difference}`);
+  }
+
+  const files: Record<string, string> = {};
+  const chartData = result.datasets[0];
+  if (chartData) {
+    const series = (value: (screen: string, system: string) => number | null | undefined) =>
+      systems.map((system) => ({ name: SYSTEM_LABELS[system] ?? system, color: COLORS[system] ?? '#999', values: screens.map((s) => value(s.id, system) ?? null) }));
+    files['screens.svg'] = barChartSvg(`${chartData.label} data (${chartData.companies} companies), emulator latency ${goalLatency} ms, ${result.date.slice(0, 10)}`, [
+      { title: 'REST calls per screen (log scale)', log: true, groups: screens.map((s) => s.id), series: series((s, sys) => probe(chartData.label, s, sys)?.calls) },
+      { title: `p50 ms per screen`, groups: screens.map((s) => s.id), series: series((s, sys) => timing(chartData.label, goalLatency, s, sys)?.p50) },
+    ]);
+    out.push('');
+    out.push('![REST calls and p50 per screen](screens.svg)');
+  }
+  return { markdown: out.join('\n') + '\n', json: result, files };
+}
