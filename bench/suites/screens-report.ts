@@ -29,8 +29,9 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
   );
   out.push('');
   out.push(
-    'REST calls and round trips are counted in one run (round trips: the longest chain of requests each sent after the previous answer, at ' +
-      `${options.roundTripProbeMs} ms latency). "same answer": the system returned the same ids and counts as the minimal plan. ` +
+    'REST calls and round trips are counted in one run at ' +
+      `${options.roundTripProbeMs} ms latency, from the emulator's request log (round trips: the longest chain of requests each sent after an earlier answer that held an id or cursor it carries). ` +
+      '"same answer": the system returned the same ids and counts as the minimal plan. ' +
       `"a minute": how many of that screen a workspace can serve under Twenty's ${WORKSPACE_CALLS_PER_MINUTE} requests a minute. ` +
       'Server CPU is the BFF\'s or the gateway\'s process CPU per request under the throughput load; the naive resolvers and the plan run in the harness (no server, no GraphQL), so they have none.',
   );
@@ -47,8 +48,8 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
           rows.push([
             system === systems[0] ? `${screen.id}. ${screen.title}` : '',
             SYSTEM_LABELS[system] ?? system,
-            p?.calls ?? '—',
-            p?.roundTrips ?? '—',
+            p?.error ? '**failed**' : (p?.calls ?? '—'),
+            p?.error ? '' : (p?.roundTrips ?? '—'),
             cell(t?.p50),
             cell(t?.p95),
             cell(t?.perSecond),
@@ -131,12 +132,12 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
   out.push('The minimal plans (bench/screens/plan.ts):');
   out.push('');
   for (const screen of screens) out.push(`- ${screen.id}. ${screen.planNote}`);
-  const differences = result.probes.filter((p) => p.difference);
+  const differences = result.probes.filter((p) => p.difference || p.error);
   if (differences.length) {
     out.push('');
-    out.push('Answers that differ from the plan\'s:');
+    out.push('Answers that differ from the plan\'s, and failures:');
     out.push('');
-    for (const d of differences) out.push(`- ${d.dataset}, ${d.screen}, ${SYSTEM_LABELS[d.system] ?? d.system}: ${d.difference}`);
+    for (const d of differences) out.push(`- ${d.dataset}, ${d.screen}, ${SYSTEM_LABELS[d.system] ?? d.system}: ${d.error ? `failed: ${d.error}` : d.difference}`);
   }
 
   const files: Record<string, string> = {};

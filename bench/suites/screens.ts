@@ -36,6 +36,8 @@ export interface ProbeResult {
   roundTrips: number;
   sameAnswer: boolean | null;
   difference?: string;
+  /** Why the screen failed on this system, when it did. */
+  error?: string;
 }
 
 export interface TimingResult {
@@ -127,31 +129,44 @@ export const screensSuite: Suite = {
         });
         const reference = systems.find((s) => s.name === 'plan') ?? systems[0];
         for (const screen of screens) {
-          const probes = new Map<System, Awaited<ReturnType<typeof probe>>>();
-          for (const system of systems) probes.set(system, await probe(system, screen, emulator, data, options.roundTripProbeMs));
-          const expected = probes.get(reference)!.digest;
+          // A system that fails a screen (a bug, a refusal) loses that cell, not the whole run.
+          const probes = new Map<System, Awaited<ReturnType<typeof probe>> | Error>();
+          for (const system of systems) {
+            probes.set(system, await probe(system, screen, emulator, data, options.roundTripProbeMs).catch((error: Error) => error));
+          }
+          const reference = [...probes].find(([s, p]) => s.name === 'plan' && !(p instanceof Error)) ?? [...probes].find(([, p]) => !(p instanceof Error));
           for (const [system, p] of probes) {
-            const difference = system === reference ? null : firstDifference(p.digest, expected);
-            if (difference) ctx.log(`  ${system.name} ${screen.id}: answer differs from ${reference.name}'s at ${difference}`);
+            if (p instanceof Error) {
+              ctx.log(`  ${system.name} ${screen.id}: failed: ${p.message}`);
+              result.probes.push({ dataset: dataset.label, screen: screen.id, system: system.name, calls: NaN, roundTrips: NaN, sameAnswer: false, error: p.message });
+              continue;
+            }
+            const isReference = system === reference?.[0];
+            const difference = isReference ? null : firstDifference(p.digest, (reference![1] as { digest: unknown }).digest);
+            if (difference) ctx.log(`  ${system.name} ${screen.id}: answer differs from ${reference![0].name}'s at ${difference}`);
             result.probes.push({
               dataset: dataset.label,
               screen: screen.id,
               system: system.name,
               calls: p.calls,
               roundTrips: p.roundTrips,
-              sameAnswer: system === reference ? null : difference === null,
+              sameAnswer: isReference ? null : difference === null,
               difference: difference ?? undefined,
             });
           }
-          ctx.log(`  ${screen.id}. ${screen.title}: ${[...probes].map(([s, p]) => `${s.name} ${p.calls} calls/${p.roundTrips} RT`).join(', ')}`);
+          ctx.log(`  ${screen.id}. ${screen.title}: ${[...probes].map(([s, p]) => (p instanceof Error ? `${s.name} failed` : `${s.name} ${p.calls} calls/${p.roundTrips} RT`)).join(', ')}`);
         }
         for (const latencyMs of options.latencies) {
           emulator.setLatency(latencyMs);
           ctx.log(`  latency ${latencyMs} ms:`);
           for (const screen of screens) {
             for (const system of systems) {
-              const t = await time(system, screen, data, ctx);
-              result.timings.push({ dataset: dataset.label, latencyMs, screen: screen.id, system: system.name, ...t });
+              try {
+                const t = await time(system, screen, data, ctx);
+                result.timings.push({ dataset: dataset.label, latencyMs, screen: screen.id, system: system.name, ...t });
+              } catch (error) {
+                ctx.log(`    ${system.name} ${screen.id}: failed: ${(error as Error).message}`);
+              }
             }
             ctx.log(`    ${screen.id}: ${result.timings.filter((r) => r.dataset === dataset.label && r.latencyMs === latencyMs && r.screen === screen.id).map((r) => `${r.system} p50 ${r.p50} ms, ${r.perSecond}/s`).join('; ')}`);
           }
