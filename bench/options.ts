@@ -57,13 +57,13 @@ export function benchOptions(env: Env, argv: string[]): BenchOptions {
   return {
     quick,
     suites: env.BENCH_SUITES?.trim() ? list('BENCH_SUITES', '') : null,
-    runs: int('BENCH_RUNS', quick ? 3 : 10, 1),
+    runs: int('BENCH_RUNS', quick ? 3 : 7, 1),
     latencies,
     datasets,
     systems: list('BENCH_SYSTEMS', 'bff,naive,mesh,plan'),
     screens: list('BENCH_SCREENS', 'a,b,c,d,e'),
     concurrency: int('BENCH_CONCURRENCY', 10, 1),
-    throughputMs: int('BENCH_THROUGHPUT_MS', quick ? 500 : 1500, 100),
+    throughputMs: int('BENCH_THROUGHPUT_MS', quick ? 500 : 1000, 100),
     roundTripProbeMs: int('BENCH_RT_PROBE_MS', 100, 20),
     budgetDeadlineMs: int('BENCH_BUDGET_DEADLINE_MS', quick ? 20_000 : 70_000, 1000),
   };

@@ -26,8 +26,10 @@ function panelSvg(panel: Panel, x0: number): string {
   const top = panel.log ? 10 ** Math.ceil(Math.log10(max)) : niceCeil(max);
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
+  // A log axis starts at half the smallest tick, so that a value of 1 still shows a bar.
+  const floor = Math.log10(0.5);
   const y = (v: number) => {
-    const f = panel.log ? Math.log10(Math.max(1, v)) / Math.log10(top) : v / top;
+    const f = panel.log ? (Math.log10(Math.max(0.5, v)) - floor) / (Math.log10(top) - floor) : v / top;
     return PAD.top + innerH * (1 - f);
   };
   const ticks = panel.log ? Array.from({ length: Math.log10(top) + 1 }, (_, i) => 10 ** i) : [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);

@@ -11,6 +11,7 @@ import { sleep } from '../lib/stats.js';
 import { startSystems, SYSTEM_LABELS, type System } from '../lib/systems.js';
 import { SCREENS } from '../screens/index.js';
 import type { Suite } from '../suite.js';
+import { perMinute } from './screens-report.js';
 import { WORKSPACE_CALLS_PER_MINUTE, type ScreensResult } from './screens.js';
 
 const PAGES = 50;
@@ -129,7 +130,7 @@ function budgetReport(bursts: BurstResult[], screens: ScreensResult | undefined,
           `${screen.id}. ${screen.title}`,
           ...systems.map((system) => {
             const p = screens.probes.find((r) => r.dataset === dataset && r.screen === screen.id && r.system === system);
-            return p?.calls ? Math.floor(WORKSPACE_CALLS_PER_MINUTE / p.calls) : '—';
+            return perMinute(p?.calls);
           }),
         ]),
         ['l', ...systems.map(() => 'r' as const)],

@@ -6,9 +6,18 @@ import type { Screen } from '../screens/index.js';
 import type { SuiteReport } from '../suite.js';
 import { WORKSPACE_CALLS_PER_MINUTE, type ScreensResult } from './screens.js';
 
+const SHORT_NAMES: Record<string, string> = { a: 'table', b: 'page', c: 'board', d: 'search', e: 'nested' };
+const shortName = (screen: Screen) => `${screen.id}. ${SHORT_NAMES[screen.id] ?? ''}`.trim();
 const COLORS: Record<string, string> = { bff: '#2b6cb0', plan: '#38a169', naive: '#dd6b20', mesh: '#805ad5' };
 /** p50 of the BFF within this factor of the plan's at 20 ms (the planning work's goal). */
 const P50_GOAL = 1.25;
+
+/** Screens a workspace can serve a minute: whole ones, or a fraction when one costs more than the budget. */
+export function perMinute(calls: number | undefined): string {
+  if (!calls || !Number.isFinite(calls)) return '—';
+  const n = WORKSPACE_CALLS_PER_MINUTE / calls;
+  return n >= 1 ? String(Math.floor(n)) : n.toFixed(2);
+}
 
 export function screensReport(result: ScreensResult, screens: Screen[]): SuiteReport {
   const { options } = result;
@@ -35,6 +44,32 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
       `"a minute": how many of that screen a workspace can serve under Twenty's ${WORKSPACE_CALLS_PER_MINUTE} requests a minute. ` +
       'Server CPU is the BFF\'s or the gateway\'s process CPU per request under the throughput load; the naive resolvers and the plan run in the harness (no server, no GraphQL), so they have none.',
   );
+  const summaryData = result.datasets[0];
+  if (summaryData) {
+    const names = systems.map((s) => SYSTEM_LABELS[s] ?? s).join(' · ');
+    const each = (value: (screen: string, system: string) => string) => (screen: string) => systems.map((system) => value(screen, system)).join(' · ');
+    const calls = each((screen, system) => String(probe(summaryData.label, screen, system)?.calls ?? '—'));
+    const trips = each((screen, system) => String(probe(summaryData.label, screen, system)?.roundTrips ?? '—'));
+    const p50 = each((screen, system) => cell(timing(summaryData.label, goalLatency, screen, system)?.p50, 0));
+    const rps = each((screen, system) => cell(timing(summaryData.label, goalLatency, screen, system)?.perSecond, 1));
+    out.push('');
+    out.push(`### Summary: ${summaryData.label} data, ${goalLatency} ms latency (${names})`);
+    out.push('');
+    out.push(
+      table(
+        ['screen', 'REST calls', 'round trips', 'p50 ms', `req/s @${options.concurrency}`, 'BFF CPU ms/req'],
+        screens.map((screen) => [
+          `${screen.id}. ${screen.title}`,
+          calls(screen.id),
+          trips(screen.id),
+          p50(screen.id),
+          rps(screen.id),
+          cell(timing(summaryData.label, goalLatency, screen.id, 'bff')?.cpuMsPerRequest, 1),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
   for (const dataset of result.datasets) {
     for (const latencyMs of options.latencies) {
       out.push('');
@@ -54,7 +89,7 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
             cell(t?.p95),
             cell(t?.perSecond),
             cell(t?.cpuMsPerRequest, 2),
-            p?.calls ? Math.floor(WORKSPACE_CALLS_PER_MINUTE / p.calls) : '—',
+            perMinute(p?.calls),
             p?.sameAnswer === null || p?.sameAnswer === undefined ? 'reference' : p.sameAnswer ? 'yes' : '**no**',
           ]);
         }
@@ -146,8 +181,8 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
     const series = (value: (screen: string, system: string) => number | null | undefined) =>
       systems.map((system) => ({ name: SYSTEM_LABELS[system] ?? system, color: COLORS[system] ?? '#999', values: screens.map((s) => value(s.id, system) ?? null) }));
     files['screens.svg'] = barChartSvg(`${chartData.label} data (${chartData.companies} companies), emulator latency ${goalLatency} ms, ${result.date.slice(0, 10)}`, [
-      { title: 'REST calls per screen (log scale)', log: true, groups: screens.map((s) => s.id), series: series((s, sys) => probe(chartData.label, s, sys)?.calls) },
-      { title: `p50 ms per screen`, groups: screens.map((s) => s.id), series: series((s, sys) => timing(chartData.label, goalLatency, s, sys)?.p50) },
+      { title: 'REST calls per screen (log scale)', log: true, groups: screens.map(shortName), series: series((s, sys) => probe(chartData.label, s, sys)?.calls) },
+      { title: `p50 ms per screen`, groups: screens.map(shortName), series: series((s, sys) => timing(chartData.label, goalLatency, s, sys)?.p50) },
     ]);
     out.push('');
     out.push('![REST calls and p50 per screen](screens.svg)');
