@@ -1,13 +1,13 @@
 /**
  * `npm run bench:load` (`-- --quick` for 20 seconds): the soak of bench/lib/soak.ts. Knobs:
- * BENCH_LOAD_SECONDS (default 300), BENCH_LOAD_RATE (requests a second, default 30),
+ * BENCH_LOAD_SECONDS (default 300), BENCH_LOAD_RATE (requests a second, default 20),
  * BENCH_LOAD_LATENCY_MS (the emulator's added latency, default 5). Prints the report and writes
  * bench/results/load.md and load.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cell, table } from './lib/markdown.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
-import { UNLIMITED_BUDGET_ENV } from './suites/screens.js';
+import { UNLIMITED_BUDGET_ENV } from './lib/processes.js';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
@@ -60,7 +60,7 @@ export function loadReport(r: SoakResult): string {
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const seconds = positive('BENCH_LOAD_SECONDS', quick ? 20 : 300);
-  const rate = positive('BENCH_LOAD_RATE', 30);
+  const rate = positive('BENCH_LOAD_RATE', 20);
   console.log(`Soak: ${seconds} s at ${rate} requests a second…`);
   const result = await runSoak({ seconds, rate, latencyMs: positive('BENCH_LOAD_LATENCY_MS', 5), bffEnv: UNLIMITED_BUDGET_ENV, log: (l) => console.log(l) });
   const markdown = loadReport(result);

@@ -4,13 +4,18 @@ export interface GraphQLAnswer {
   body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | null;
 }
 
-export async function postGraphQL(
+export function postGraphQL(
   url: string,
   query: string,
   variables: Record<string, unknown> | undefined,
   key: string | null,
   signal?: AbortSignal,
 ): Promise<GraphQLAnswer> {
+  return postBody(url, JSON.stringify({ query, variables }), key, signal);
+}
+
+/** POSTs any body as JSON (a broken one too, for the soak's bad requests). */
+export async function postBody(url: string, body: string, key: string | null, signal?: AbortSignal): Promise<GraphQLAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     signal,
@@ -19,16 +24,14 @@ export async function postGraphQL(
       accept: 'application/graphql-response+json, application/json',
       ...(key === null ? {} : { authorization: `Bearer ${key}` }),
     },
-    body: JSON.stringify({ query, variables }),
+    body,
   });
   const text = await response.text();
-  let body: GraphQLAnswer['body'] = null;
   try {
-    body = JSON.parse(text);
+    return { status: response.status, body: JSON.parse(text) };
   } catch {
-    // not JSON: body stays null, the status tells
+    return { status: response.status, body: null }; // not JSON: the status tells
   }
-  return { status: response.status, body };
 }
 
 /** The data of a successful operation; throws with the first error otherwise. */

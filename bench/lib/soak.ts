@@ -9,7 +9,7 @@
 import type { Emulator } from '../../src/emulator/index.js';
 import { SCREENS } from '../screens/index.js';
 import { datasetEmulator, screenData } from './datasets.js';
-import { postGraphQL, type GraphQLAnswer } from './graphql.js';
+import { postBody, postGraphQL, type GraphQLAnswer } from './graphql.js';
 import { openLoop } from './load.js';
 import { startBff, type ServerProcess } from './processes.js';
 import { percentiles, round, slope } from './stats.js';
@@ -143,17 +143,8 @@ const KINDS: Kind[] = [
           return gql(c, 'mutation { updateCompany(id: "not-a-uuid", input: { employees: 1 }) { id } }'); // malformed id
         case 4:
           return gql(c, '{ companies(first: 1) { totalCount } }', undefined, 'not-a-twenty-key'); // a key Twenty refuses
-        default: {
-          const response = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` }, body: '{"query": ' });
-          const text = await response.text();
-          let body: GraphQLAnswer['body'] = null;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          return { status: response.status, body };
-        }
+        default:
+          return postBody(c.url, '{"query": ', c.key); // a broken JSON body
       }
     },
   },

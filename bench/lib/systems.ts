@@ -53,27 +53,13 @@ function graphqlSystem(name: string, server: ServerProcess, key: string, side: '
   };
 }
 
-/**
- * Starts the BFF; when it refuses the extra variables (a knob it validates more tightly than the
- * harness guessed), starts it again without them and says so, rather than measuring nothing.
- */
-async function startBffLeniently(setup: SystemSetup): Promise<ServerProcess> {
-  try {
-    return await startBff(setup.emulator.url, setup.bffEnv);
-  } catch (error) {
-    if (!setup.bffEnv || !/Configuration error/.test(String(error))) throw error;
-    setup.log(`  the BFF refused ${Object.keys(setup.bffEnv).join(', ')} (${String(error).split('\n').find((l) => /Configuration error/.test(l))}); started without them`);
-    return startBff(setup.emulator.url);
-  }
-}
-
 export async function startSystems(names: string[], setup: SystemSetup): Promise<System[]> {
   const key = setup.emulator.keys.acme;
   const rest = restClient(setup.emulator.url, key);
   const systems: System[] = [];
   try {
     for (const name of names) {
-      if (name === 'bff') systems.push(graphqlSystem(name, await startBffLeniently(setup), key, 'bff'));
+      if (name === 'bff') systems.push(graphqlSystem(name, await startBff(setup.emulator.url, setup.bffEnv, (line) => setup.log(`  ${line}`)), key, 'bff'));
       else if (name === 'mesh') {
         Object.assign((setup.versions ??= {}), await ensureMesh(setup.log));
         const supergraph = await composeMesh(setup.emulator.url, key, setup.label);

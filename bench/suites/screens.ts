@@ -11,6 +11,7 @@ import { datasetEmulator, screenData } from '../lib/datasets.js';
 import { firstDifference } from '../lib/diff.js';
 import { closedLoop } from '../lib/load.js';
 import { percentiles, round } from '../lib/stats.js';
+import { UNLIMITED_BUDGET_ENV } from '../lib/processes.js';
 import { startSystems, type System } from '../lib/systems.js';
 import { recordTimeline, roundTrips } from '../lib/timeline.js';
 import { SCREENS, type Screen } from '../screens/index.js';
@@ -20,13 +21,6 @@ import { screensReport } from './screens-report.js';
 
 /** Twenty's sustained budget per workspace (twenty-rest.md §9), for "screens a minute". */
 export const WORKSPACE_CALLS_PER_MINUTE = 100;
-
-/**
- * The BFF's own outbound budget is lifted for speed runs (the emulator's limit is off too), so
- * throughput measures the BFF, not the budget; the budget suite measures that. Variables the BFF
- * does not know yet are ignored by its config.
- */
-export const UNLIMITED_BUDGET_ENV = { TWENTY_RATE_LIMIT_PER_MINUTE: '1000000', TWENTY_RATE_LIMIT_PER_SECOND: '1000000' };
 
 export interface ProbeResult {
   dataset: string;
