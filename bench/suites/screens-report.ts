@@ -87,7 +87,7 @@ export function screensReport(result: ScreensResult, screens: Screen[]): SuiteRe
             p?.error ? '' : (p?.roundTrips ?? '—'),
             cell(t?.p50),
             cell(t?.p95),
-            cell(t?.perSecond),
+            t?.failed ? `${cell(t.perSecond)} (${t.failed} failed)` : cell(t?.perSecond),
             cell(t?.cpuMsPerRequest, 2),
             perMinute(p?.calls),
             p?.sameAnswer === null || p?.sameAnswer === undefined ? 'reference' : p.sameAnswer ? 'yes' : '**no**',
