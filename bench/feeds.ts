@@ -8,7 +8,6 @@
  * Subscribers run in a worker thread: its heap is its own, so the main thread's heap is the BFF's
  * (and the emulator's, which does not grow with subscribers).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -57,7 +56,7 @@ async function open() {
 parentPort.on('message', (message) => { if (message === 'close') { for (const c of streams) c.abort(); parentPort.postMessage({ closed: true }); } });
 `;
 
-export async function benchFeeds(): Promise<void> {
+export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[] }> {
   const emulator = await startEmulator({ dbFile: ':memory:', companies: 200, rateLimit: false, latencyMs: 5 });
   const config = {
     ...parseConfig({ FEED_POLL_INTERVAL_MS: String(INTERVAL_MS) }),
@@ -66,7 +65,7 @@ export async function benchFeeds(): Promise<void> {
     graphiql: false,
   };
   const server = await listen(createApp(config), 0, '127.0.0.1');
-  const rows = [];
+  const rows: FeedRow[] = [];
   for (const count of SIZES) {
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -116,12 +115,17 @@ export async function benchFeeds(): Promise<void> {
       firstToLastMedianMs: round(median(spread)),
     });
   }
-  console.log(`Live feeds: SSE subscribers of one feed; poll interval ${INTERVAL_MS} ms; ${CHANGES} changes each`);
-  console.table(rows);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/feeds.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), intervalMs: INTERVAL_MS, results: rows }, null, 2));
   await server.close();
   await emulator.close();
+  return { intervalMs: INTERVAL_MS, rows };
+}
+
+interface FeedRow {
+  subscribers: number;
+  memoryPerSubscriberKB: number;
+  restGetsPerInterval: number;
+  changeToLastMedianMs: number;
+  firstToLastMedianMs: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

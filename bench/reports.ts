@@ -5,7 +5,6 @@
  * sizes 200 and 10,000 companies). The fallback's calls are compared with the fewest pages that
  * could hold the opportunities it reads. `BENCH_REPORT_SIZES=200` keeps the small size only.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseConfig, type Config } from '../src/config.js';
 import { createApp, listen, type RunningServer } from '../src/app.js';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
@@ -87,9 +86,5 @@ export async function benchReports(options: { latencyMs: number; runs: number })
       await emulator.close();
     }
   }
-  console.log(`\nReports: REST calls and median ms per report (emulator latency ${options.latencyMs} ms); fallback = no groupBy, pages of 60`);
-  console.table(rows);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/reports.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...options, results: rows }, null, 2));
   return rows;
 }
