@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { canonical, classify, type ChangeDraft } from '../../src/feeds/events.js';
 import { applyPoll, pollChanges, readBaseline } from '../../src/feeds/poller.js';
 import { createTwentyTransport } from '../../src/twenty/client.js';
-import type { TwentyClient, TwentyRecord } from '../../src/twenty/types.js';
+import type { ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../../src/twenty/types.js';
 import { fetchAll, rest, startTestEmulator, type Emulator } from '../emulator/helpers.js';
 
 // The poller against the emulator, driven by random writes made through REST: applying the
@@ -112,6 +112,20 @@ function runOps(ops: readonly Op[]): Promise<void> {
   });
 }
 
+/** `client` whose list calls run `before` first, once, when `when` says so: a write timed between two pages. */
+function beforeList(client: TwentyClient, when: (params: ListParams) => boolean, before: () => Promise<void>): TwentyClient & { fired: boolean } {
+  const hooked = Object.create(client) as TwentyClient & { fired: boolean };
+  hooked.fired = false;
+  hooked.list = async (object: ObjectPlural, params: ListParams = {}) => {
+    if (!hooked.fired && when(params)) {
+      hooked.fired = true;
+      await before();
+    }
+    return client.list(object, params);
+  };
+  return hooked;
+}
+
 describe('the poller', () => {
   it('reports every change of random REST writes exactly once, in order per record', async () => {
     const before = { ...checked };
@@ -141,6 +155,39 @@ describe('the poller', () => {
     const before = checked.firstFromTrash;
     for (const ops of [found, shortest, restored]) await runOps(ops);
     expect(checked.firstFromTrash - before).toBe(3);
+  });
+
+  it('does not take a row written during a reconciliation’s full read for destroyed', async () => {
+    await withEmulator(0, async (em, client) => {
+      const made: TwentyRecord[] = [];
+      for (const title of ['a', 'b', 'c', 'd', 'late', 'gone']) {
+        made.push((await rest(em, '/rest/tasks', { method: 'POST', body: { title } })).body.data.createTask);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const [first, , , , late, gone] = made;
+      const state = await readBaseline(client, 'tasks');
+      await rest(em, `/rest/tasks/${gone.id}`, { method: 'DELETE' });
+      // A count differs, so the poll reads every row, ordered by updatedAt, three a page. Between its
+      // first two pages `late` is written with a stamp older than that first page (Twenty stamps a
+      // write when its transaction starts and shows it when it commits; the emulator commits at
+      // once, so its clock is set back for that write): the row moves behind the cursor and the
+      // rest of the read does not return it, though it is there.
+      const fullReadPage2 = (params: ListParams) => params.startingAfter !== undefined && !params.filter?.includes('updatedAt') && params.orderBy?.includes('updatedAt') === true;
+      const hooked = beforeList(client, fullReadPage2, async () => {
+        vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(String(first.updatedAt)) });
+        try {
+          await rest(em, `/rest/tasks/${late.id}`, { method: 'PATCH', body: { title: 'written late' } });
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+      const result = await pollChanges(hooked, 'tasks', state, { reconcile: true });
+      expect(hooked.fired).toBe(true);
+      expect(result.drafts.map((d) => [d.kind, d.id])).toEqual([['UPDATED', late.id], ['DESTROYED', gone.id]]);
+      expect(result.drafts[0]).toMatchObject({ changedFields: ['title'], after: { title: 'written late' } });
+      applyPoll(state, result);
+      expect((await pollChanges(client, 'tasks', state, { reconcile: true })).drafts).toEqual([]);
+    });
   });
 
   it('tells the kinds of change apart and names the fields that changed', () => {
