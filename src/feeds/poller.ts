@@ -9,11 +9,12 @@
  *   differs from the copy kept, so the overlap and repeated pages never repeat an event.
  * - Hard deletes leave nothing to ask for: a periodic reconciliation counts all rows and the
  *   soft-deleted ones (two calls with `limit=0`, §3) and only when a count differs from the copies
- *   kept reads everything again to find what is gone. A webhook naming a destroyed record checks
- *   those ids at once.
+ *   kept reads everything again; the kept rows that read did not return are then asked for by id,
+ *   and only those Twenty no longer has are gone. A webhook naming a destroyed record checks those
+ *   ids at once, the same way.
  */
 import { andFilters, buildFilter, idInFilter, orderByString, type FilterFields, type FilterInput } from '../twenty/filter.js';
-import { listAll } from '../twenty/paging.js';
+import { chunkKeys, listAll } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { classify, destroyed, type ChangeDraft } from './events.js';
 
@@ -93,6 +94,26 @@ export async function pollChanges(client: TwentyClient, object: ObjectPlural, st
     result.drafts.push(destroyed(before));
     result.changed.set(id, null);
   };
+  /**
+   * Asks Twenty by id for kept rows that may be destroyed: those it still has are taken like any row
+   * read, the others are gone. Missing from a paged read is no proof: a write stamped when it
+   * started and committed during the read (see POLL_OVERLAP_MS) moves its row behind the keyset
+   * cursor (§3), so that read skips a row that is still there.
+   */
+  const confirmGone = async (ids: Iterable<string>) => {
+    const kept = [...new Set(ids)].filter((id) => current(id) !== undefined);
+    for (const chunk of chunkKeys(kept, await client.pageLimit())) {
+      const { filter } = andFilters(idInFilter('id', chunk), filterOf(EVERY_ROW));
+      const present = await listAll(client, object, { filter });
+      const found = new Set(present.map((r) => r.id));
+      for (const record of present) take(record);
+      for (const id of chunk) {
+        if (found.has(id)) continue;
+        result.seenIds.add(id);
+        gone(id);
+      }
+    }
+  };
 
   // `gte`, never `gt`: Twenty keeps microseconds and shows milliseconds, so rows of the watermark's
   // millisecond may sort after it; they are read again and recognised by their version.
@@ -101,19 +122,7 @@ export async function pollChanges(client: TwentyClient, object: ObjectPlural, st
   const recent: FilterInput = since === undefined ? EVERY_ROW : { or: [{ updatedAt: { gte: since } }, { deletedAt: { gte: since } }] };
   for (const record of await listAll(client, object, { filter: filterOf(recent), orderBy: BY_UPDATED_AT })) take(record);
 
-  const checkIds = [...new Set(options.checkIds ?? [])].filter((id) => current(id) !== undefined);
-  if (checkIds.length > 0) {
-    const { filter } = andFilters(idInFilter('id', checkIds), filterOf(EVERY_ROW));
-    const present = await listAll(client, object, { filter });
-    const found = new Set(present.map((r) => r.id));
-    for (const record of present) take(record);
-    for (const id of checkIds) {
-      if (!found.has(id)) {
-        result.seenIds.add(id);
-        gone(id);
-      }
-    }
-  }
+  await confirmGone(options.checkIds ?? []);
 
   if (options.reconcile) {
     const [all, deleted] = await Promise.all([
@@ -128,7 +137,7 @@ export async function pollChanges(client: TwentyClient, object: ObjectPlural, st
         present.add(record.id);
         take(record);
       }
-      for (const id of [...state.snapshots.keys(), ...result.changed.keys()]) if (!present.has(id)) gone(id);
+      await confirmGone([...state.snapshots.keys(), ...result.changed.keys()].filter((id) => !present.has(id)));
     }
   }
   return result;
