@@ -45,8 +45,8 @@ export class Metrics {
   );
   readonly upstreamRateLimited = this.counter(
     'twenty_bff_upstream_rate_limited_total',
-    "429 answers from Twenty (other clients share the workspace's limit), by whether they said how long to wait.",
-    ['retry_after'],
+    "429 answers from Twenty: other clients share the workspace's limit (each pauses the key; the call is sent again).",
+    [],
   );
 
   // The outbound budget (src/twenty/budget/).

@@ -20,8 +20,8 @@ export function observeTransport(metrics: Metrics): Pick<TransportOptions, 'onAd
     onRefuse({ priority }) {
       metrics.budgetRefused.inc({ priority });
     },
-    onRateLimited({ retryAfter, pauseMs, newPause }) {
-      metrics.upstreamRateLimited.inc({ retry_after: String(retryAfter) });
+    onRateLimited({ pauseMs, newPause }) {
+      metrics.upstreamRateLimited.inc();
       if (newPause) metrics.budgetPause.observe(pauseMs / 1000);
     },
     onCoalesce({ object }) {

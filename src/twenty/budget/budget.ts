@@ -55,8 +55,6 @@ export interface RefuseEvent {
 
 export interface RateLimitedEvent {
   key: string;
-  /** Whether Twenty said how long to wait (`Retry-After` or its equivalents). */
-  retryAfter: boolean;
   /** The key's pause from now on. */
   pauseMs: number;
   /** True when this 429 started a pause; false when it came within one (the same burst) and only extended it. */
@@ -166,7 +164,7 @@ export class OutboundBudget {
     lane.pausedUntil = now + pauseMs;
     lane.level = undefined;
     lane.spare = 0;
-    notify(this.options.onRateLimited, { key, retryAfter: retryAfterMs !== undefined, pauseMs, newPause });
+    notify(this.options.onRateLimited, { key, pauseMs, newPause });
     void this.options.store.penalize(key, pauseMs, this.options.policy).catch(() => {});
     this.refuseHopeless(lane);
     this.wakeAt(lane, pauseMs);
