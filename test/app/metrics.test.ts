@@ -5,8 +5,10 @@
  * refused by each limit, the planner's estimate against the calls made), and no label grows with
  * the callers' operation names or API keys.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
+import { Metrics } from '../../src/metrics.js';
 import { workspaceKey } from '../../src/twenty/workspace-key.js';
 import { moved, scrape } from '../support/metrics.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -193,5 +195,24 @@ describe('labels', () => {
     }
     // Every label of every series, names aside, is one of a few values.
     for (const series of late.series()) expect(series.length, series).toBeLessThan(200);
+  });
+});
+
+describe('the README', () => {
+  it('lists every metric with its type and labels, and nothing that does not exist', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Metrics'), readme.indexOf('## Development'));
+    const documented = new Map<string, { type: string; labels: string[] }>();
+    for (const [, name, type, labels] of section.matchAll(/^\| `(twenty_bff_\w+)` \| (\w+) \|([^|]*)\|/gm)) {
+      documented.set(name, { type, labels: [...labels.replace(/\([^)]*\)/g, '').matchAll(/`(\w+)`/g)].map((m) => m[1]).sort() });
+    }
+    const metrics = new Metrics();
+    const actual = new Map<string, { type: string; labels: string[] }>();
+    for (const metric of metrics.registry.getMetricsAsArray()) {
+      const { name, type, labelNames } = metric as unknown as { name: string; type: string; labelNames: string[] };
+      if (name.startsWith('twenty_bff_')) actual.set(name, { type, labels: [...labelNames].sort() });
+    }
+    expect(actual.size).toBeGreaterThan(20);
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(actual));
   });
 });
