@@ -153,7 +153,7 @@ export class OutboundBudget {
     const lane = this.lane(key);
     const now = Date.now();
     let pauseMs: number;
-    const newPause = !(lane.pausedUntil > now);
+    const newPause = lane.pausedUntil <= now;
     if (!newPause) {
       // Another call's 429 from the same burst: the pause is already on.
       pauseMs = Math.max(lane.pausedUntil - now, retryAfterMs ?? 0);
