@@ -9,6 +9,7 @@ import { createRequestContext, tokenFrom, type RequestContext } from './context.
 import { createErrorLogger, RateLimitedError, toGraphQLError, UpstreamError } from './errors.js';
 import { createLogger, requestIdFrom, requestScope, yogaLogger } from './logging.js';
 import { Metrics } from './metrics.js';
+import { observeBudgetRedis, observeFeeds, observeTransport } from './observe.js';
 import { useCredentials } from './plugins/use-credentials.js';
 import { useIntrospectionGate } from './plugins/use-introspection.js';
 import { createReports } from './reports/index.js';
@@ -65,18 +66,21 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     budgetStore: config.redisUrl
       ? new RedisBudgetStore({
           url: config.redisUrl,
-          onFallback: (error) => error && logger.warn({ err: error }, 'Redis unavailable: the outbound budget is per instance until it is back.'),
+          onFallback: observeBudgetRedis(metrics, logger),
         })
       : undefined,
     maxWaitMs: config.rateLimitMaxWaitMs,
     concurrencyPerKey: config.upstreamConcurrencyPerWorkspace,
+    // The budget, 429s and coalesced GETs as metrics (src/observe.ts).
+    ...observeTransport(metrics),
     onCall(event) {
       metrics.upstreamRequests.inc({ method: event.method, object: event.object, status: String(event.status) });
       metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
     },
-    onFailure({ method, object, attempts, error }) {
-      // The caller's own mistakes (400, 404) are not upstream failures.
-      if (!(error instanceof UpstreamError || error instanceof RateLimitedError) || reported.has(error)) return;
+    onFailure({ priority, method, object, attempts, error }) {
+      // The caller's own mistakes (400, 404) are not upstream failures; a feed's are logged once
+      // per episode by the feed (src/observe.ts), not once per poll.
+      if (!(error instanceof UpstreamError || error instanceof RateLimitedError) || reported.has(error) || priority === 'feed') return;
       reported.add(error);
       logger.warn({ upstream: { method, object, attempts: attempts.length, statuses: attempts, code: error.code, ...error.details } }, `upstream failure: ${error.message}`);
     },
@@ -85,6 +89,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const reports = createReports({
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
+    onLookup: (hit) => metrics.reportCache.inc({ result: hit ? 'hit' : 'miss' }),
   });
   // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
   const responseCache =
@@ -97,7 +102,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
   const state = { draining: false };
   let closing: Promise<void> | undefined;
-  const feeds = createFeedHub(config, (message) => logger.warn(message));
+  const feeds = createFeedHub(config, observeFeeds(metrics, logger));
+  // Gauges read at scrape time: feeds, subscribers, the budget's queues.
+  metrics.watch({ feeds: () => feeds.stats(), budget: () => transport.budgetStats() });
   // By-key reads of concurrent operations of one key are pooled (src/loaders/shared.ts).
   const shared = new SharedBatches();
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
@@ -130,6 +137,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useCredentials(config.twentyApiKey, config.corsOrigins),
       useOperationLimits(config.limits),
+      // Before the planner, so that the operations it refuses are counted.
+      useMetrics(metrics, { onScrapeError: (error) => logger.error({ err: error }, 'metrics scrape failed') }),
       // The whole operation planned before its first REST call; refused above the cost limits.
       usePlanner({
         planner: config.planner,
@@ -139,7 +148,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       }),
       ...(config.introspection ? [] : [useIntrospectionGate()]),
       useSafeErrors({ hideSuggestions: !config.introspection }),
-      useMetrics(metrics, { onScrapeError: (error) => logger.error({ err: error }, 'metrics scrape failed') }),
       ...(config.debugUpstream ? [useUpstreamDebug()] : []),
       ...(responseCache ? [responseCache.plugin] : []),
       ...feedPlugins(config, feeds),

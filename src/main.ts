@@ -17,7 +17,7 @@ interface EmbeddedEmulator {
  */
 const EMULATOR_MODULE = './emulator/index.js';
 
-async function startEmbeddedEmulator(config: Config): Promise<EmbeddedEmulator> {
+async function startEmbeddedEmulator(config: Config, warn: (message: string) => void): Promise<EmbeddedEmulator> {
   let module: { startEmulator(options: Record<string, unknown>): Promise<EmbeddedEmulator> };
   try {
     module = await import(EMULATOR_MODULE);
@@ -33,8 +33,16 @@ async function startEmbeddedEmulator(config: Config): Promise<EmbeddedEmulator> 
     companies: config.emulator.companies,
     rateLimit: config.emulator.rateLimit ? undefined : false,
     controls: false,
+    onWarning: warn,
   });
 }
+
+/**
+ * Every line goes through pino, those before the configuration is read (a bad LOG_LEVEL) too: at
+ * `info` until LOG_LEVEL is known. pino writes stdout synchronously, so a line written just before
+ * `process.exit` is not lost.
+ */
+let logger = createLogger('info');
 
 /** The only reader of process.env: config, the embedded emulator when no Twenty is set, listen. */
 async function main(): Promise<void> {
@@ -42,8 +50,9 @@ async function main(): Promise<void> {
   let emulator: EmbeddedEmulator | undefined;
   try {
     config = parseConfig(process.env);
+    logger = createLogger(config.logLevel);
     if (!config.twentyApiUrl) {
-      emulator = await startEmbeddedEmulator(config);
+      emulator = await startEmbeddedEmulator(config, (message) => logger.warn(message));
       config = Object.freeze({
         ...config,
         twentyApiUrl: emulator.url,
@@ -54,13 +63,11 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
+      logger.fatal(`Configuration error: ${error.message}`);
       process.exit(2);
     }
     throw error;
   }
-
-  const logger = createLogger(config.logLevel);
   // Twenty need not be up: the server starts anyway and /ready says when it answers.
   const server = await listen(createApp(config, { logger }), config.port, config.host);
   logger.info(
@@ -96,6 +103,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  logger.fatal({ err: error }, `twenty-bff stopped: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   latencyMs?: number | { min: number; max: number };
   /** Serve the /_emulator/* control routes. @default true */
   controls?: boolean;
+  /** Where warnings go (a kept database that does not match the asked-for seed or size). @default console.warn */
+  onWarning?: (message: string) => void;
   /** Largest `limit` honoured (§3); 60 emulates older servers. @default 200, or 60 when `legacy` */
   pageLimit?: number;
   /** Older-server shapes: hasPreviousPage only when true, old target field names, old restore path, no groupBy. @default false */
@@ -81,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       // The file kept its data: say so when the asked-for seed or size differs, rather than
       // silently serving other data than requested.
       const warning = seedMismatchWarning(db, dbFile, seed, { companies });
-      if (warning) console.warn(warning);
+      if (warning) (options.onWarning ?? console.warn)(warning);
     }
     ensureIndexes(db, registry);
   } catch (error) {

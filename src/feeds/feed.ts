@@ -7,12 +7,13 @@ import { BffError, RateLimitedError, UpstreamError } from '../errors.js';
 import type { ConnectionScope } from '../context.js';
 import type { ObjectPlural, TwentyClient } from '../twenty/types.js';
 import type { FeedWake } from './backend.js';
-import { errorOf, isFailure, type FeedFailure, type FeedMessage } from './events.js';
-import type { FeedHub, FeedStats, Membership } from './hub.js';
+import { errorOf, isFailure, type ChangeDraft, type FeedFailure, type FeedMessage } from './events.js';
+import type { FeedHub, FeedObserver, FeedStats, Membership } from './hub.js';
+import { notify } from '../hooks.js';
 import { applyPoll, pollChanges, readBaseline, type FeedState } from './poller.js';
 
 /** Polls are the workspace budget's least urgent calls; this is the one place that says so. */
-const feedClient = (connection: ConnectionScope): TwentyClient => connection.clientFor({ priority: 'feed' });
+const feedClient = (connection: ConnectionScope, onCall: () => void): TwentyClient => connection.clientFor({ priority: 'feed', onCall });
 
 /** A reconciliation (looking for hard deletes) every this many intervals. */
 export const RECONCILE_EVERY = 5;
@@ -22,6 +23,12 @@ const MAX_BACKOFF = 8;
 const READY_CHECK_MS = 50;
 
 type Listener = (message: FeedMessage) => void;
+
+/** What a poll did: the events it published, and whether it was the first read of every row. */
+interface Polled {
+  events: readonly ChangeDraft[];
+  baseline: boolean;
+}
 
 interface Member {
   connection: ConnectionScope;
@@ -49,6 +56,10 @@ export class Feed {
   private workspaceId?: string;
   private gate = new Gate();
   private unlisten?: () => void;
+  /** HTTP attempts of this feed's polls (the observer's counts). */
+  private calls = 0;
+  /** The failure episode under way: since when, and how many attempts failed. */
+  private trouble?: { since: number; failures: number; error: unknown };
 
   constructor(
     private readonly name: string,
@@ -100,7 +111,15 @@ export class Feed {
   }
 
   stats(): FeedStats {
-    return { object: this.object, members: this.members.size, joins: this.joins, polling: this.holding && !this.stopped, ready: this.gate.open, rows: this.state?.snapshots.size ?? 0 };
+    return {
+      object: this.object,
+      members: this.members.size,
+      joins: this.joins,
+      polling: this.holding && !this.stopped,
+      ready: this.gate.open,
+      rows: this.state?.snapshots.size ?? 0,
+      failing: this.trouble !== undefined,
+    };
   }
 
   async close(): Promise<void> {
@@ -119,6 +138,7 @@ export class Feed {
 
   private stop(): void {
     this.stopped = true;
+    this.endTrouble(true);
     clearTimeout(this.timer);
     this.unlisten?.();
     this.unlisten = undefined;
@@ -175,13 +195,14 @@ export class Feed {
       let next: number;
       if (!this.holding && (await this.hub.backend.acquire(this.name, this.leaseMs))) this.hold();
       if (this.holding) {
-        await this.poll();
+        await this.observedPoll();
         next = this.interval;
       } else {
         if (!this.gate.open && (await this.hub.backend.hasState(this.name))) this.gate.pass();
         next = this.gate.open ? this.leaseMs / 2 : READY_CHECK_MS;
       }
       this.failures = 0;
+      this.endTrouble(false);
       return next;
     } catch (error) {
       this.failures += 1;
@@ -191,10 +212,54 @@ export class Feed {
         this.gate = new Gate();
         return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);
       }
-      this.hub.options.onError?.(error, { object: this.object });
+      this.troubled(error);
       if (!this.gate.open) this.gate.fail(error);
       return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);
     }
+  }
+
+  /** A poll, reported to the observer with its outcome, calls, events and time. */
+  private async observedPoll(): Promise<void> {
+    const started = performance.now();
+    const calls = this.calls;
+    let done: Polled = { events: [], baseline: this.state === undefined };
+    let outcome: 'ok' | 'error' = 'error';
+    try {
+      done = await this.poll();
+      outcome = 'ok';
+    } finally {
+      const { events, baseline } = done;
+      const ms = performance.now() - started;
+      this.observe((o) => o.onPoll?.({ object: this.object, outcome, baseline, calls: this.calls - calls, events, ms }));
+    }
+  }
+
+  /** A failure to retry later: the first of an episode is reported, the others counted. */
+  private troubled(error: unknown): void {
+    if (this.trouble) {
+      this.trouble.failures += 1;
+      return;
+    }
+    this.trouble = { since: Date.now(), failures: 1, error };
+    this.observe((o) => o.onFailing?.({ object: this.object, key: this.keyPrefix, error, failures: 1, ms: 0 }));
+  }
+
+  /** The feed works again (or stops): the episode, if any, is reported over. */
+  private endTrouble(stopped: boolean): void {
+    const trouble = this.trouble;
+    if (!trouble) return;
+    this.trouble = undefined;
+    const { error, failures, since } = trouble;
+    this.observe((o) => o.onRecovered?.({ object: this.object, key: this.keyPrefix, error, failures, ms: Date.now() - since, stopped }));
+  }
+
+  private get keyPrefix(): string {
+    return this.name.slice(0, 8);
+  }
+
+  private observe(tell: (observer: FeedObserver) => void): void {
+    const { observer } = this.hub.options;
+    if (observer) notify(tell, observer);
   }
 
   private hold(): void {
@@ -220,12 +285,12 @@ export class Feed {
   private pollClient(): TwentyClient {
     if (!this.client) {
       const member = this.members.values().next().value as Member;
-      this.client = { member, client: feedClient(member.connection) };
+      this.client = { member, client: feedClient(member.connection, () => (this.calls += 1)) };
     }
     return this.client.client;
   }
 
-  private async poll(): Promise<void> {
+  private async poll(): Promise<Polled> {
     const client = this.pollClient();
     const backend = this.hub.backend;
     if (!this.state) {
@@ -235,12 +300,13 @@ export class Feed {
       } else {
         const baseline = await readBaseline(client, this.object);
         if (!(await backend.commit(this.name, [], { changed: new Map(baseline.snapshots), watermark: baseline.watermark, baseline: true }))) {
-          return this.lose();
+          this.lose();
+          return { events: [], baseline: true };
         }
         this.state = baseline;
         this.lastReconcile = Date.now();
         this.gate.pass();
-        return;
+        return { events: [], baseline: true };
       }
     }
     const reconcile = Date.now() - this.lastReconcile >= RECONCILE_EVERY * this.interval;
@@ -250,12 +316,16 @@ export class Feed {
     this.candidates.clear();
     const result = await pollChanges(client, this.object, this.state, { reconcile, checkIds });
     if (result.drafts.length > 0 || result.changed.size > 0 || result.watermark !== this.state.watermark) {
-      if (!(await backend.commit(this.name, result.drafts, result))) return this.lose();
+      if (!(await backend.commit(this.name, result.drafts, result))) {
+        this.lose();
+        return { events: [], baseline: false };
+      }
     }
     applyPoll(this.state, result);
     if (reconcile) this.lastReconcile = Date.now();
     for (const [workspaceId, ids] of candidates) if ([...ids].some((id) => result.seenIds.has(id))) this.workspaceId = workspaceId;
     this.gate.pass();
+    return { events: result.drafts, baseline: false };
   }
 
   /** The key was refused (or the object is gone): every subscriber of the feed, on every instance, is told. */

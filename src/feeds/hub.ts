@@ -7,7 +7,7 @@
 import type { ConnectionScope } from '../context.js';
 import type { ObjectPlural } from '../twenty/types.js';
 import { feedName, MemoryBackend, type FeedBackend, type FeedWake } from './backend.js';
-import type { ChangeEvent, FeedMessage } from './events.js';
+import type { ChangeDraft, ChangeEvent, FeedMessage } from './events.js';
 import { Feed } from './feed.js';
 
 export { RECONCILE_EVERY } from './feed.js';
@@ -17,8 +17,50 @@ export interface FeedHubOptions {
   pollIntervalMs: number;
   replayWindowMs: number;
   backend?: FeedBackend;
-  onError?: (error: unknown, feed: { object: ObjectPlural }) => void;
+  /** Told what the feeds do (metrics, logs). */
+  observer?: FeedObserver;
 }
+
+/** What the hub tells the app as its feeds work; every hook is optional, and one that throws is ignored. */
+export interface FeedObserver {
+  /** One poll made by this instance (the holder of the feed's lease), the first read of every row included. */
+  onPoll?(poll: PollReport): void;
+  /** A feed's work (its polls, or its lease and state in Redis) started failing: once per episode, not per retry. */
+  onFailing?(trouble: FeedTrouble): void;
+  /** The episode is over: the feed works again, or stopped while failing (`stopped`: its last member left). */
+  onRecovered?(trouble: FeedTrouble & { stopped: boolean }): void;
+  /** One delivery to `POST /webhooks/twenty` and what became of it (webhooks.ts). */
+  onWebhook?(delivery: WebhookOutcome): void;
+}
+
+export interface PollReport {
+  object: ObjectPlural;
+  outcome: 'ok' | 'error';
+  /** The first read of every row (the baseline), rather than a poll of what changed. */
+  baseline: boolean;
+  /** HTTP attempts made to Twenty. */
+  calls: number;
+  /** The events this poll published. */
+  events: readonly ChangeDraft[];
+  ms: number;
+}
+
+export interface FeedTrouble {
+  object: ObjectPlural;
+  /** The first 8 characters of the feed's workspace key (a hash: never the API key). */
+  key: string;
+  /** The first error of the episode. */
+  error: unknown;
+  /** Failed attempts so far. */
+  failures: number;
+  /** Since the first failure. */
+  ms: number;
+}
+
+/** `accepted`: woke feeds, a `duplicate` twin, or `ignored` (authentic, of no use); else why it was refused. */
+export type WebhookOutcome =
+  | { accepted: true; reason: 'woke' | 'duplicate' | 'ignored' }
+  | { accepted: false; reason: 'not_configured' | 'method' | 'too_large' | 'malformed' | 'bad_signature' | 'stale' | 'replayed' | 'not_json' };
 
 /** One member's hold on a feed. */
 export interface Membership {
@@ -40,6 +82,8 @@ export interface FeedStats {
   polling: boolean;
   ready: boolean;
   rows: number;
+  /** Its polls (or its lease and state in Redis) are failing now. */
+  failing: boolean;
 }
 
 export class FeedHub {

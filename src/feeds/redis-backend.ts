@@ -19,6 +19,7 @@ import { compareEventIds, eventIdTime, type ChangeDraft, type ChangeEvent, type 
 import { tooOld, type FeedBackend, type FeedWake, type StateChange } from './backend.js';
 import { POLL_OVERLAP_MS, type FeedState } from './poller.js';
 import type { TwentyRecord } from '../twenty/types.js';
+import { notify } from '../hooks.js';
 
 const PREFIX = 'twenty-bff:feed';
 const WAKE_TOPIC = 'twenty-bff:feeds:wake';
@@ -75,7 +76,14 @@ export interface RedisBackendOptions {
   stateTtlMs: number;
   /** This instance's name in leases (host, pid, a random part). */
   instanceId: string;
+  /** Told when a connection to Redis is lost (once per outage, not per reconnect attempt) and when it is back (logs). */
+  onConnection?: (event: RedisConnectionEvent) => void;
 }
+
+/** `commands`: leases, state, the log and publishing; `events`: the subscription that fans events out. */
+export type RedisConnectionEvent =
+  | { connection: 'commands' | 'events'; up: false; error: Error }
+  | { connection: 'commands' | 'events'; up: true; downMs: number };
 
 export class RedisBackend implements FeedBackend {
   readonly shared = true;
@@ -93,8 +101,22 @@ export class RedisBackend implements FeedBackend {
     // Subscribing starts before the connection is up; ioredis's ready check (INFO) would then be
     // refused on a connection already in subscriber mode.
     this.subscriber = new Redis(options.url, { enableReadyCheck: false });
-    // Connection trouble is retried by ioredis; an unhandled 'error' event would end the process.
-    for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
+    // Connection trouble is retried by ioredis (an unhandled 'error' event would end the process):
+    // the observer hears of the first error of an outage and of the reconnection that ends it.
+    for (const [connection, client] of [['commands', this.commands], ['events', this.subscriber]] as const) {
+      let downSince: number | undefined;
+      const tell = (event: RedisConnectionEvent) => notify(options.onConnection, event);
+      client.on('error', (error: Error) => {
+        if (downSince !== undefined) return;
+        downSince = Date.now();
+        tell({ connection, up: false, error });
+      });
+      client.on('ready', () => {
+        if (downSince === undefined) return;
+        tell({ connection, up: true, downMs: Date.now() - downSince });
+        downSince = undefined;
+      });
+    }
     this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: this.subscriber });
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }

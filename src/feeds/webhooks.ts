@@ -13,7 +13,8 @@ import type { Plugin } from 'graphql-yoga';
 import { SINGULAR } from '../twenty/names.js';
 import type { ObjectPlural } from '../twenty/types.js';
 import { FEED_OBJECTS } from './events.js';
-import type { FeedHub } from './hub.js';
+import type { FeedHub, WebhookOutcome } from './hub.js';
+import { notify } from '../hooks.js';
 
 export const WEBHOOK_PATH = '/webhooks/twenty';
 /** Deliveries older (or further in the future) than this are refused as stale. */
@@ -23,6 +24,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The objects with feeds, by the singular name webhooks use (`opportunity.updated`). */
 const FED_OBJECTS: ReadonlyMap<string, ObjectPlural> = new Map(FEED_OBJECTS.map((plural) => [SINGULAR[plural], plural]));
+
+type RefusalReason = Extract<WebhookOutcome, { accepted: false }>['reason'];
 
 const ACTIONS = new Set(['created', 'updated', 'upserted', 'deleted', 'restored', 'destroyed']);
 
@@ -34,43 +37,54 @@ export function useTwentyWebhooks(options: { secret?: string; hub: FeedHub }): P
   return {
     onRequest({ request, url, endResponse }) {
       if (url.pathname !== WEBHOOK_PATH) return;
-      return receive(request, options).then(({ status, body }) => endResponse(Response.json(body, { status })));
+      return receive(request, options).then(({ status, body, outcome }) => {
+        notify((delivery) => options.hub.options.observer?.onWebhook?.(delivery), outcome);
+        endResponse(Response.json(body, { status }));
+      });
     },
   };
 }
 
-async function receive(request: Request, { secret, hub }: { secret?: string; hub: FeedHub }): Promise<{ status: number; body: Record<string, unknown> }> {
-  if (!secret) return { status: 404, body: { error: 'Webhooks are off: set TWENTY_WEBHOOK_SECRET to the secret of your Twenty webhooks.' } };
-  if (request.method !== 'POST') return { status: 405, body: { error: 'POST only.' } };
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  outcome: WebhookOutcome;
+}
+
+async function receive(request: Request, { secret, hub }: { secret?: string; hub: FeedHub }): Promise<Answer> {
+  const refusal = (status: number, reason: RefusalReason, error: string): Answer => ({ status, body: { error }, outcome: { accepted: false, reason } });
+  const accepted = (reason: 'woke' | 'duplicate' | 'ignored', body: Record<string, unknown>): Answer => ({ status: 200, body, outcome: { accepted: true, reason } });
+  if (!secret) return refusal(404, 'not_configured', 'Webhooks are off: set TWENTY_WEBHOOK_SECRET to the secret of your Twenty webhooks.');
+  if (request.method !== 'POST') return refusal(405, 'method', 'POST only.');
   const raw = await readCapped(request, MAX_BODY_BYTES);
-  if (raw === undefined) return { status: 413, body: { error: 'Body too large.' } };
+  if (raw === undefined) return refusal(413, 'too_large', 'Body too large.');
 
   const timestamp = request.headers.get('x-twenty-webhook-timestamp') ?? '';
   const signature = (request.headers.get('x-twenty-webhook-signature') ?? '').toLowerCase();
-  const refused = (reason: string) => ({ status: 401, body: { error: `Refused: ${reason}.` } });
-  if (!/^\d{1,16}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) return refused('missing or malformed signature headers');
+  const refused = (reason: RefusalReason, why: string) => refusal(401, reason, `Refused: ${why}.`);
+  if (!/^\d{1,16}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) return refused('malformed', 'missing or malformed signature headers');
   const expected = Buffer.from(signWebhook(secret, timestamp, raw), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return refused('bad signature');
-  if (Math.abs(Date.now() - Number(timestamp)) > WEBHOOK_TOLERANCE_MS) return refused('stale timestamp');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return refused('bad_signature', 'bad signature');
+  if (Math.abs(Date.now() - Number(timestamp)) > WEBHOOK_TOLERANCE_MS) return refused('stale', 'stale timestamp');
   // Signed bodies differ per delivery (the twin's eventName differs): a signature seen twice is a replay.
-  if (!(await hub.backend.claim(`webhook:signature:${signature}`, 2 * WEBHOOK_TOLERANCE_MS))) return refused('replayed delivery');
+  if (!(await hub.backend.claim(`webhook:signature:${signature}`, 2 * WEBHOOK_TOLERANCE_MS))) return refused('replayed', 'replayed delivery');
 
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    return { status: 400, body: { error: 'Body is not JSON.' } };
+    return refusal(400, 'not_json', 'Body is not JSON.');
   }
   const news = readDelivery(body);
   // Metadata events, objects without feeds, unknown shapes: authentic, and of no use here (§11).
-  if (!news) return { status: 200, body: { ok: true, ignored: true } };
+  if (!news) return accepted('ignored', { ok: true, ignored: true });
   const { object, action, workspaceId, record } = news;
   // A create or update comes twice (`…created`/`…updated` and `…upserted`), with the same record version.
   const change = action === 'created' || action === 'updated' || action === 'upserted' ? 'written' : action;
   const twin = `webhook:twin:${workspaceId}:${object}:${record.id}:${change}:${String(record.updatedAt ?? '')}:${String(record.deletedAt ?? '')}`;
-  if (!(await hub.backend.claim(twin, 2 * WEBHOOK_TOLERANCE_MS))) return { status: 200, body: { ok: true, duplicate: true } };
+  if (!(await hub.backend.claim(twin, 2 * WEBHOOK_TOLERANCE_MS))) return accepted('duplicate', { ok: true, duplicate: true });
   await hub.wake({ object, workspaceId, recordId: record.id.toLowerCase(), destroyed: action === 'destroyed' });
-  return { status: 200, body: { ok: true } };
+  return accepted('woke', { ok: true });
 }
 
 /** The body as text, or undefined past `max` bytes (reading stops there). */

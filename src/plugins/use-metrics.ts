@@ -1,5 +1,8 @@
-import type { Plugin } from 'graphql-yoga';
+import { getOperationAST, Kind, type DocumentNode, type GraphQLError } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { RequestContext } from '../context.js';
 import type { Metrics } from '../metrics.js';
+import { LIMIT_ERROR_CODE } from './use-operation-limits.js';
 import { describeOperation } from './operation-name.js';
 
 /**
@@ -8,10 +11,16 @@ import { describeOperation } from './operation-name.js';
  */
 export const MAX_OPERATION_NAMES = 100;
 
+/** The limits an operation may be refused by (QUERY_TOO_EXPENSIVE), as the refusal names them. */
+const LIMITS = new Set(['MAX_TOKENS', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_DIRECTIVES', 'MAX_OPERATION_CALLS', 'MAX_RESPONSE_RECORDS']);
+
 /**
- * Serves `GET /metrics` (Prometheus text) and counts and times every GraphQL operation.
- * Upstream requests are counted by the transport's `onCall` hook (see app.ts). A scrape that
- * fails answers a plain 500 naming no internals; the cause goes to the log.
+ * Serves `GET /metrics` (Prometheus text) and counts what passes through yoga: every GraphQL
+ * operation (count, time, REST calls; the planner's estimate against the calls made), every
+ * refusal by an operation limit, and subscriptions (open now, results sent). Registered before
+ * the planner, so that operations it refuses are counted too. Upstream requests, the budget and
+ * the feeds are counted by their own hooks (src/observe.ts). A scrape that fails answers a plain
+ * 500 naming no internals; the cause goes to the log.
  */
 export function useMetrics(
   metrics: Metrics,
@@ -43,13 +52,68 @@ export function useMetrics(
       const started = performance.now();
       const { type, name } = describeOperation(args.document, args.operationName);
       const labels = { name: labelFor(name), type };
+      const context = args.contextValue as Partial<RequestContext>;
+      const callsBefore = context.upstream?.calls ?? 0;
       return {
         onExecuteDone({ result }) {
           const failed = 'errors' in result && Array.isArray(result.errors) && result.errors.length > 0;
           metrics.operations.inc({ name: labels.name, outcome: failed ? 'error' : 'ok', type });
           metrics.operationDuration.observe(labels, (performance.now() - started) / 1000);
+          if (isAsyncIterable(result) || !context.upstream) return;
+          const calls = context.upstream.calls - callsBefore;
+          metrics.operationCalls.observe({ type }, calls);
+          const estimated = context.planning?.plan?.estimate.calls;
+          if (estimated === undefined) return;
+          metrics.plannerEstimatedCalls.inc(estimated);
+          metrics.plannerCalls.inc(calls);
+          if (calls > estimated) metrics.plannerExceeded.inc();
         },
       };
     },
+    onSubscribe({ args }) {
+      const field = subscriptionField(args.document, args.operationName);
+      return {
+        onSubscribeResult({ result }) {
+          // A subscription that could not start is one error result, not a stream.
+          if (!isAsyncIterable(result)) return;
+          metrics.subscriptions.inc({ field });
+          let open = true;
+          return {
+            onNext: () => void metrics.subscriptionEvents.inc({ field }),
+            onEnd: () => {
+              if (open) metrics.subscriptions.dec({ field });
+              open = false;
+            },
+          };
+        },
+      };
+    },
+    // Every HTTP answer, refusals before parsing and validation included (which never reach onExecute).
+    onResultProcess({ result }) {
+      const results = Array.isArray(result) ? result : isAsyncIterable(result) ? [] : [result];
+      for (const one of results) {
+        const limit = refusedBy((one.errors ?? []) as GraphQLError[]);
+        if (limit) metrics.refused.inc({ limit });
+      }
+    },
   };
+}
+
+/** The root field of a subscription (validated: a field of the schema's Subscription type, so a bounded label). */
+function subscriptionField(document: DocumentNode, operationName?: string | null): string {
+  const selection = getOperationAST(document, operationName ?? undefined)?.selectionSet.selections[0];
+  return selection?.kind === Kind.FIELD ? selection.name.value : 'unknown';
+}
+
+/** The limit a refused operation passed: armor's limits name it, the planner's refusals carry its bound. */
+function refusedBy(errors: readonly GraphQLError[]): string | undefined {
+  for (const error of errors) {
+    const extensions = error.extensions ?? {};
+    if (extensions.code !== LIMIT_ERROR_CODE) continue;
+    if (typeof extensions.limit === 'string') return LIMITS.has(extensions.limit) ? extensions.limit : 'other';
+    if ('maxOperationCalls' in extensions) return 'MAX_OPERATION_CALLS';
+    if ('maxResponseRecords' in extensions) return 'MAX_RESPONSE_RECORDS';
+    return 'other';
+  }
+  return undefined;
 }

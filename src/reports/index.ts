@@ -3,6 +3,7 @@
  * aggregates of any object and the task summary, pushed down to Twenty's groupBy (§7) where the
  * server has it and computed from the records where it does not, with the same answers.
  */
+import { notify } from '../hooks.js';
 import { MemoryReportStore, ReportCache, type ReportStore } from './cache.js';
 import type { PipelineSettings } from './pipeline.js';
 
@@ -21,8 +22,25 @@ export interface ReportsOptions {
   pipeline: PipelineSettings;
   /** Where cached reports live. @default a MemoryReportStore */
   store?: ReportStore;
+  /** Told of every lookup of a cached report, hit or miss (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 export function createReports(options: ReportsOptions): Reports {
-  return { cache: new ReportCache(options.store ?? new MemoryReportStore(), options.cacheTtlMs), pipeline: options.pipeline };
+  const store = options.store ?? new MemoryReportStore();
+  return { cache: new ReportCache(options.onLookup ? observed(store, options.onLookup) : store, options.cacheTtlMs), pipeline: options.pipeline };
+}
+
+/** The same store, telling `onLookup` whether each read found an entry; counted from outside the cache, whatever its store. */
+function observed(store: ReportStore, onLookup: (hit: boolean) => void): ReportStore {
+  return {
+    get: async (key) => {
+      const value = await store.get(key);
+      notify(onLookup, value !== undefined);
+      return value;
+    },
+    set: (key, value, ttlMs) => store.set(key, value, ttlMs),
+    generation: (scope) => store.generation(scope),
+    bump: (scope) => store.bump(scope),
+  };
 }

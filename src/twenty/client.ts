@@ -15,7 +15,8 @@ import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecor
 import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { isUuid } from './filter-values.js';
 import { workspaceKey } from './workspace-key.js';
-import type { AdmitEvent } from './budget/budget.js';
+import type { AdmitEvent, BudgetStats, RateLimitedEvent, RefuseEvent } from './budget/budget.js';
+import type { CoalesceEvent } from './http.js';
 import { fieldsVerdict, type FieldsSupport } from './fields-param.js';
 import type { BffError } from '../errors.js';
 
@@ -66,6 +67,12 @@ export interface TransportOptions {
   onFailure?: (event: UpstreamFailureEvent) => void;
   /** Once per call admitted by the budget, with how long it waited (metrics, tests). */
   onAdmit?: (event: AdmitEvent) => void;
+  /** Once per call the budget refuses with RATE_LIMITED (metrics). */
+  onRefuse?: (event: RefuseEvent) => void;
+  /** Once per 429 from Twenty, with the pause it caused (metrics). */
+  onRateLimited?: (event: RateLimitedEvent) => void;
+  /** Once per GET that joined an identical one in flight: a call saved (metrics). */
+  onCoalesce?: (event: CoalesceEvent) => void;
 }
 
 /** How a client is bound: per request by the context, per job by reports and feeds. */
@@ -89,6 +96,8 @@ export interface TwentyTransport {
    * means the API is up.
    */
   probe(timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; reason: string }>;
+  /** Calls waiting for and running in the budget now, over every key (metrics at scrape time). */
+  budgetStats(): BudgetStats;
   close(): Promise<void>;
 }
 
@@ -140,6 +149,8 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     concurrencyPerKey: Math.floor(positive('concurrencyPerKey', options.concurrencyPerKey, 16, 1)),
     rateLimitBackoffMs: positive('rateLimitBackoffMs', options.rateLimitBackoffMs, 1_000, 1),
     onAdmit: options.onAdmit,
+    onRefuse: options.onRefuse,
+    onRateLimited: options.onRateLimited,
   });
   const http = new Http({
     baseUrl: options.baseUrl,
@@ -151,6 +162,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     budget,
     onCall: options.onCall,
     onFailure: options.onFailure,
+    onCoalesce: options.onCoalesce,
   });
   const operationTimeoutMs = positive('operationTimeoutMs', options.operationTimeoutMs, 30_000, 1);
   const facts: ServerFacts = { pageLimit: CURRENT_PAGE_LIMIT, pageLimitKnown: false, restoreRoute: 'unknown', fields: 'unknown' };
@@ -162,6 +174,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
       if (bound.deadline !== undefined && !Number.isFinite(bound.deadline)) throw new TypeError(`deadline must be epoch ms, got ${String(bound.deadline)}`);
       return new Client(http, facts, token, { ...bound, priority, key: workspaceKey(options.baseUrl, token), operationTimeoutMs });
     },
+    budgetStats: () => budget.stats(),
     async close() {
       await budget.close();
       await http.close();

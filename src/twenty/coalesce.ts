@@ -24,14 +24,19 @@ interface Flight<T> {
 export class InFlightGets<T> {
   private readonly byKey = new Map<string, Map<string, Flight<T>>>();
 
-  /** `start` runs once per distinct (key, path) in flight, under the merged scope of its callers. */
-  run(path: string, scope: CallScope, start: (shared: CallScope) => Promise<T>): Promise<T> {
+  /**
+   * `start` runs once per distinct (key, path) in flight, under the merged scope of its callers;
+   * `joined` is told when this caller joins a call already in flight (a call saved: metrics).
+   */
+  run(path: string, scope: CallScope, start: (shared: CallScope) => Promise<T>, joined?: () => void): Promise<T> {
     let paths = this.byKey.get(scope.key);
     let flight = paths?.get(path);
     if (!flight) {
       flight = this.begin(path, scope, start);
       if (!paths) this.byKey.set(scope.key, (paths = new Map()));
       paths.set(path, flight);
+    } else {
+      joined?.();
     }
     return this.join(flight, scope);
   }

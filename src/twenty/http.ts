@@ -31,6 +31,7 @@ import { type CallScope, cancelledError, checkScope, deadlineError, onAbort, sle
 import { readErrorMessages } from './shapes.js';
 import type { UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { errorForStatus, redact } from './upstream-errors.js';
+import { notify } from '../hooks.js';
 
 export interface HttpOptions {
   baseUrl: string;
@@ -45,6 +46,13 @@ export interface HttpOptions {
   onCall?: (event: UpstreamCallEvent) => void;
   /** Once per call that ends in an error, after its last attempt (logs: one line per failure, not per retry). */
   onFailure?: (event: UpstreamFailureEvent) => void;
+  /** Once per GET that joined an identical one in flight instead of being sent (metrics). */
+  onCoalesce?: (event: CoalesceEvent) => void;
+}
+
+export interface CoalesceEvent {
+  /** The object plural, or `metadata`. */
+  object: string;
 }
 
 export interface HttpRequest {
@@ -136,7 +144,12 @@ export class Http {
     checkScope(request.scope);
     const { key } = request.scope;
     if (request.method === 'GET') {
-      const answer = await this.flights.run(request.path, request.scope, (shared) => this.run({ ...request, scope: shared }));
+      const answer = await this.flights.run(
+        request.path,
+        request.scope,
+        (shared) => this.run({ ...request, scope: shared }),
+        () => notify(this.options.onCoalesce, { object: request.object }),
+      );
       return { status: answer.status, body: handOut(answer) };
     }
     this.flights.invalidate(key);
@@ -160,7 +173,7 @@ export class Http {
       return await this.retrying(request, ticket, attempts);
     } catch (error) {
       if (error instanceof BffError && !(error instanceof CancelledError)) {
-        notify(this.options.onFailure, { key: request.scope.key, method: request.method, object: request.object, attempts, error });
+        notify(this.options.onFailure, { key: request.scope.key, priority: request.scope.priority, method: request.method, object: request.object, attempts, error });
       }
       throw error;
     }
@@ -294,14 +307,6 @@ function handOut(answer: SharedAnswer): unknown {
   return answer.text === '' ? undefined : JSON.parse(answer.text);
 }
 
-/** Observers must not break the call they observe. */
-function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  try {
-    hook?.(event);
-  } catch {
-    // ignored on purpose: metrics, logs and debug hooks are best effort
-  }
-}
 
 function errorCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {

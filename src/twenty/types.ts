@@ -3,6 +3,7 @@
  * Everything above `src/twenty/` talks to Twenty only through `TwentyClient`.
  */
 import type { BffError } from '../errors.js';
+import type { CallPriority } from './scope.js';
 
 /** A record as Twenty returns it: flat JSON, composite fields as nested objects (§2, §10). */
 export type TwentyRecord = { id: string } & Record<string, unknown>;
@@ -130,6 +131,8 @@ export interface UpstreamCallEvent {
 export interface UpstreamFailureEvent {
   /** The workspace key (a hash of the upstream URL and the token, never the token). */
   key: string;
+  /** The call's queue class (a shared GET's: the most urgent of its callers'). */
+  priority: CallPriority;
   method: string;
   object: string;
   /** How each attempt ended, in order; empty when the call failed before its first attempt (budget, deadline). */

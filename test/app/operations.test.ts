@@ -4,29 +4,15 @@
  * shutdown that lets requests in flight finish, within a bound.
  */
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, listen, type RunningServer } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import { createLogger } from '../../src/logging.js';
+import { capturingLogger } from '../support/logs.js';
 import { startScriptedServer } from '../support/scripted-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-type LogLine = Record<string, any>;
-
-/** A pino logger at info whose lines are kept, parsed. */
-function capturingLogger() {
-  const lines: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const text of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(text));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', sink) };
-}
 
 /** A port nothing listens on (yet). */
 async function freePort(): Promise<number> {

@@ -11,9 +11,10 @@ export interface RunningRedis {
   close(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+/** `port`: where to start it again after a test stopped it (an outage); a free one by default. */
+export async function startRedis(options: { port?: number } = {}): Promise<RunningRedis> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });

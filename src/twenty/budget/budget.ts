@@ -20,6 +20,7 @@
 import { RateLimitedError, UpstreamError } from '../../errors.js';
 import { type CallPriority, type CallScope, PRIORITY_RANK, cancelledError, deadlineError, onAbort } from '../scope.js';
 import type { BucketLevel, BudgetPolicy, BudgetStore } from './store.js';
+import { notify } from '../../hooks.js';
 
 export interface BudgetOptions {
   policy: BudgetPolicy;
@@ -32,6 +33,10 @@ export interface BudgetOptions {
   rateLimitBackoffMs: number;
   /** Told of every admission (metrics, tests). */
   onAdmit?: (event: AdmitEvent) => void;
+  /** Told of every call the budget refuses with RateLimitedError (metrics). */
+  onRefuse?: (event: RefuseEvent) => void;
+  /** Told of every 429 from Twenty and the pause it caused (metrics). */
+  onRateLimited?: (event: RateLimitedEvent) => void;
 }
 
 export interface AdmitEvent {
@@ -40,6 +45,28 @@ export interface AdmitEvent {
   /** e.g. `GET /rest/companies?limit=60` */
   label: string;
   waitedMs: number;
+}
+
+export interface RefuseEvent {
+  key: string;
+  priority: CallPriority;
+  retryAfterMs: number;
+}
+
+export interface RateLimitedEvent {
+  key: string;
+  /** The key's pause from now on. */
+  pauseMs: number;
+  /** True when this 429 started a pause; false when it came within one (the same burst) and only extended it. */
+  newPause: boolean;
+}
+
+/** What waits and runs in the budget now, summed over keys (metrics, read at scrape time). */
+export interface BudgetStats {
+  waiting: Record<CallPriority, number>;
+  inFlight: number;
+  /** Keys paused after a 429. */
+  pausedKeys: number;
 }
 
 /** One call's place in line; it lives across the call's retries. */
@@ -107,7 +134,7 @@ export class OutboundBudget {
     if (now >= scope.deadline) return Promise.reject(deadlineError());
     const lane = this.lane(scope.key);
     const estimate = this.estimate(lane, ticket, now);
-    if (estimate > Math.min(ticket.waitLeftMs, scope.deadline - now)) return Promise.reject(rateLimited(estimate));
+    if (estimate > Math.min(ticket.waitLeftMs, scope.deadline - now)) return Promise.reject(this.refusal(ticket, estimate));
 
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = { ticket, seq: this.seq++, since: now, resolve, reject, stopListening: () => {} };
@@ -126,7 +153,8 @@ export class OutboundBudget {
     const lane = this.lane(key);
     const now = Date.now();
     let pauseMs: number;
-    if (lane.pausedUntil > now) {
+    const newPause = lane.pausedUntil <= now;
+    if (!newPause) {
       // Another call's 429 from the same burst: the pause is already on.
       pauseMs = Math.max(lane.pausedUntil - now, retryAfterMs ?? 0);
     } else {
@@ -136,6 +164,7 @@ export class OutboundBudget {
     lane.pausedUntil = now + pauseMs;
     lane.level = undefined;
     lane.spare = 0;
+    notify(this.options.onRateLimited, { key, pauseMs, newPause });
     void this.options.store.penalize(key, pauseMs, this.options.policy).catch(() => {});
     this.refuseHopeless(lane);
     this.wakeAt(lane, pauseMs);
@@ -145,6 +174,17 @@ export class OutboundBudget {
   answered(key: string): void {
     const lane = this.lanes.get(key);
     if (lane) lane.rateLimitedInARow = 0;
+  }
+
+  stats(): BudgetStats {
+    const now = Date.now();
+    const stats: BudgetStats = { waiting: { interactive: 0, report: 0, feed: 0 }, inFlight: 0, pausedKeys: 0 };
+    for (const lane of this.lanes.values()) {
+      for (const waiter of lane.waiting) stats.waiting[waiter.ticket.scope.priority] += 1;
+      stats.inFlight += lane.inFlight;
+      if (lane.pausedUntil > now) stats.pausedKeys += 1;
+    }
+    return stats;
   }
 
   /** Rejects every waiting call and stops the timers. */
@@ -236,12 +276,16 @@ export class OutboundBudget {
         void this.pump(lane);
       },
     });
-    try {
-      this.options.onAdmit?.({ key: scope.key, priority: scope.priority, label: waiter.ticket.label, waitedMs });
-    } catch {
-      // observers must not break the call they observe
-    }
+    notify(this.options.onAdmit, { key: scope.key, priority: scope.priority, label: waiter.ticket.label, waitedMs });
   }
+
+  /** The RateLimitedError a refused call gets; observers are told. */
+  private refusal(ticket: Ticket, estimate: number): RateLimitedError {
+    const error = rateLimited(estimate);
+    notify(this.options.onRefuse, { key: ticket.scope.key, priority: ticket.scope.priority, retryAfterMs: error.details.retryAfterMs as number });
+    return error;
+  }
+
 
   /** Fires when the waiter's wait bound or deadline comes (re-armed if a shared call's deadline moved). */
   private armTimer(lane: Lane, waiter: Waiter): void {
@@ -256,7 +300,7 @@ export class OutboundBudget {
       this.leave(
         lane,
         waiter,
-        slotBound ? new UpstreamError(`Twenty has not answered this workspace's ${lane.inFlight} calls in flight in time.`) : rateLimited(estimate),
+        slotBound ? new UpstreamError(`Twenty has not answered this workspace's ${lane.inFlight} calls in flight in time.`) : this.refusal(ticket, estimate),
       );
     }, Math.min(MAX_TIMER_MS, Math.max(0, bound - now)));
   }
@@ -267,7 +311,7 @@ export class OutboundBudget {
     for (const waiter of [...lane.waiting]) {
       const { ticket } = waiter;
       const estimate = this.estimate(lane, ticket, now);
-      if (estimate > Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) - now) this.leave(lane, waiter, rateLimited(estimate));
+      if (estimate > Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) - now) this.leave(lane, waiter, this.refusal(ticket, estimate));
     }
   }
 
