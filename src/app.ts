@@ -11,7 +11,7 @@ import { createLogger, requestIdFrom, requestScope, yogaLogger } from './logging
 import { Metrics } from './metrics.js';
 import { useCredentials } from './plugins/use-credentials.js';
 import { useIntrospectionGate } from './plugins/use-introspection.js';
-import { createReports } from './reports/index.js';
+import { createReports, RedisReportStore } from './reports/index.js';
 import { createResponseCache } from './plugins/use-response-cache.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { createParseCache, useOperationLimits } from './plugins/use-operation-limits.js';
@@ -85,6 +85,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const reports = createReports({
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
+    // With REDIS_URL, shared by every instance: a write through one drops the reports on all.
+    store:
+      config.redisUrl && config.reportCacheTtlMs > 0
+        ? new RedisReportStore({
+            url: config.redisUrl,
+            onFallback: (error) => error && logger.warn({ err: error }, 'Redis unavailable: report caches are per instance until it is back.'),
+          })
+        : undefined,
   });
   // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
   const responseCache =
@@ -164,7 +172,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       requestScope.run(scope, () => void yoga(request, response));
     },
     close() {
-      return (closing ??= feeds.close().then(() => transport.close()));
+      return (closing ??= feeds.close().then(() => Promise.all([reports.close(), transport.close()])).then(() => {}));
     },
   };
 }

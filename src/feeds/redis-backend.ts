@@ -95,7 +95,7 @@ export class RedisBackend implements FeedBackend {
     this.subscriber = new Redis(options.url, { enableReadyCheck: false });
     // Connection trouble is retried by ioredis; an unhandled 'error' event would end the process.
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
-    this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: this.subscriber });
+    this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: resilientSubscriber(this.subscriber) });
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }
 
@@ -208,6 +208,32 @@ export class RedisBackend implements FeedBackend {
 
   async close(): Promise<void> {
     this.target.removeEventListener(WAKE_TOPIC, this.onWakeEvent);
-    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+    // QUIT waits for Redis to answer: a client that is not connected would wait out its retries.
+    await Promise.allSettled([this.commands, this.subscriber].map(async (client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
   }
+}
+
+/**
+ * The subscribing side the event target sees. It sends SUBSCRIBE and UNSUBSCRIBE without waiting
+ * for them: when Redis cannot be reached past ioredis's retries, that would be an unhandled
+ * rejection (which ends the process) and a topic never heard again. Failures are caught here, and
+ * every topic is subscribed again whenever the connection is (re)established.
+ */
+function resilientSubscriber(client: Redis): Redis {
+  const topics = new Set<string>();
+  client.on('ready', () => {
+    if (topics.size > 0) client.subscribe(...topics).catch(() => {});
+  });
+  const side = {
+    on: (event: string, listener: (...args: unknown[]) => void) => client.on(event, listener),
+    subscribe: (topic: string) => {
+      topics.add(topic);
+      return client.subscribe(topic).catch(() => 0);
+    },
+    unsubscribe: (topic: string) => {
+      topics.delete(topic);
+      return client.unsubscribe(topic).catch(() => 0);
+    },
+  };
+  return side as unknown as Redis;
 }

@@ -11,7 +11,7 @@
  */
 import { LRUCache } from 'lru-cache';
 
-/** Where cached reports live: in memory here; a Redis-backed store can implement the same. */
+/** Where cached reports live: in memory here, in Redis with `REDIS_URL` (redis-store.ts). */
 export interface ReportStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
@@ -19,6 +19,8 @@ export interface ReportStore {
   generation(scope: string): Promise<number>;
   /** Records a write to `scope`: entries keyed under its older generations are never read again. */
   bump(scope: string): Promise<void>;
+  /** Releases connections (a shared store's). */
+  close?(): Promise<void>;
 }
 
 /** Bounds of the in-memory store: entries and total characters of their JSON. */
