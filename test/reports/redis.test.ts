@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, listen, type RunningServer } from '../../src/app.js';
 import { ReportCache } from '../../src/reports/cache.js';
 import { RedisReportStore } from '../../src/reports/redis-store.js';
-import { startRedis, type RunningRedis } from '../support/redis.js';
+import { freePort, startRedis, type RunningRedis } from '../support/redis.js';
 import { startStack, type GraphQLResponseBody, type Stack } from '../support/stack.js';
 import type { Rec } from '../emulator/helpers.js';
 import { waitFor } from '../feeds/helpers.js';
@@ -81,7 +81,7 @@ describe('report caches on one Redis', () => {
     const warnings: string[] = [];
     const lonely = await startStack({
       emulator: { companies: 3 },
-      config: { redisUrl: `redis://127.0.0.1:${await closedPort()}` },
+      config: { redisUrl: `redis://127.0.0.1:${await freePort()}` },
       logger: pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) }),
     });
     try {
@@ -150,17 +150,6 @@ describe('RedisReportStore across an outage of one instance', () => {
     }
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A TCP proxy to the Redis at `port` whose connections can be cut (a network fault for one client only). */
 async function tcpProxy(port: number): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {

@@ -34,7 +34,8 @@ export async function startRedis(): Promise<RunningRedis> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (now): for redis-server, or for a client that must find nobody there. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
