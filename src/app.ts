@@ -11,7 +11,7 @@ import { createLogger, requestIdFrom, requestScope, yogaLogger } from './logging
 import { Metrics } from './metrics.js';
 import { useCredentials } from './plugins/use-credentials.js';
 import { useIntrospectionGate } from './plugins/use-introspection.js';
-import { createReports, RedisReportStore } from './reports/index.js';
+import { createReports } from './reports/index.js';
 import { createResponseCache } from './plugins/use-response-cache.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { createParseCache, useOperationLimits } from './plugins/use-operation-limits.js';
@@ -24,6 +24,7 @@ import { useDashboard } from './plugins/use-dashboard.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, twentyBuckets, type TwentyTransport } from './twenty/client.js';
 import { RedisBudgetStore } from './twenty/budget/redis-store.js';
+import { RedisReportStore } from './reports/redis-store.js';
 import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
 import { SharedBatches } from './loaders/shared.js';
 
@@ -82,17 +83,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
   });
   // Reports: one cache for the app (keyed by token hash inside), dropped by this token's own writes.
+  // With REDIS_URL, report caches are shared by every instance: a write through one drops them on all.
+  const reportStore =
+    config.redisUrl && config.reportCacheTtlMs > 0
+      ? new RedisReportStore({
+          url: config.redisUrl,
+          onFallback: (error) => error && logger.warn({ err: error }, 'Redis unavailable: report caches are per instance until it is back.'),
+        })
+      : undefined;
   const reports = createReports({
+    store: reportStore,
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
-    // With REDIS_URL, shared by every instance: a write through one drops the reports on all.
-    store:
-      config.redisUrl && config.reportCacheTtlMs > 0
-        ? new RedisReportStore({
-            url: config.redisUrl,
-            onFallback: (error) => error && logger.warn({ err: error }, 'Redis unavailable: report caches are per instance until it is back.'),
-          })
-        : undefined,
   });
   // Whole responses, opt-in (RESPONSE_CACHE_TTL_MS), per key, dropped by the same writes.
   const responseCache =
@@ -172,7 +174,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       requestScope.run(scope, () => void yoga(request, response));
     },
     close() {
-      return (closing ??= feeds.close().then(() => Promise.all([reports.close(), transport.close()])).then(() => {}));
+      return (closing ??= feeds.close().then(() => Promise.all([reportStore?.close(), transport.close()])).then(() => {}));
     },
   };
 }

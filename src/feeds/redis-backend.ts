@@ -95,7 +95,8 @@ export class RedisBackend implements FeedBackend {
     this.subscriber = new Redis(options.url, { enableReadyCheck: false });
     // Connection trouble is retried by ioredis; an unhandled 'error' event would end the process.
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
-    this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: resilientSubscriber(this.subscriber) });
+    this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: this.subscriber });
+    guardSubscriptions(this.subscriber);
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }
 
@@ -214,26 +215,30 @@ export class RedisBackend implements FeedBackend {
 }
 
 /**
- * The subscribing side the event target sees. It sends SUBSCRIBE and UNSUBSCRIBE without waiting
- * for them: when Redis cannot be reached past ioredis's retries, that would be an unhandled
- * rejection (which ends the process) and a topic never heard again. Failures are caught here, and
- * every topic is subscribed again whenever the connection is (re)established.
+ * The event target (and ioredis, re-subscribing after a reconnection) send SUBSCRIBE and
+ * UNSUBSCRIBE without waiting for them: when Redis cannot be reached past ioredis's retries, that
+ * would be an unhandled rejection (which ends the process) and a topic never heard again. The
+ * client's own methods are wrapped so that failures are caught, and every topic is subscribed
+ * again whenever the connection is (re)established.
  */
-function resilientSubscriber(client: Redis): Redis {
+export function guardSubscriptions(client: Redis): void {
   const topics = new Set<string>();
+  // ioredis itself re-subscribes with an array of channels: both forms are accepted.
+  type Channels = (...channels: Array<string | string[]>) => Promise<unknown>;
+  const subscribe = (client.subscribe as Channels).bind(client);
+  const unsubscribe = (client.unsubscribe as Channels).bind(client);
   client.on('ready', () => {
-    if (topics.size > 0) client.subscribe(...topics).catch(() => {});
+    if (topics.size > 0) subscribe(...topics).catch(() => {});
   });
-  const side = {
-    on: (event: string, listener: (...args: unknown[]) => void) => client.on(event, listener),
-    subscribe: (topic: string) => {
-      topics.add(topic);
-      return client.subscribe(topic).catch(() => 0);
+  const guarded: Record<'subscribe' | 'unsubscribe', Channels> = {
+    subscribe: (...channels) => {
+      for (const channel of channels.flat()) topics.add(channel);
+      return subscribe(...channels).catch(() => 0);
     },
-    unsubscribe: (topic: string) => {
-      topics.delete(topic);
-      return client.unsubscribe(topic).catch(() => 0);
+    unsubscribe: (...channels) => {
+      for (const channel of channels.flat()) topics.delete(channel);
+      return unsubscribe(...channels).catch(() => 0);
     },
   };
-  return side as unknown as Redis;
+  Object.assign(client, guarded);
 }

@@ -19,8 +19,6 @@ export interface ReportStore {
   generation(scope: string): Promise<number>;
   /** Records a write to `scope`: entries keyed under its older generations are never read again. */
   bump(scope: string): Promise<void>;
-  /** Releases connections (a shared store's). */
-  close?(): Promise<void>;
 }
 
 /** Bounds of the in-memory store: entries and total characters of their JSON. */

@@ -7,26 +7,22 @@ import { MemoryReportStore, ReportCache, type ReportStore } from './cache.js';
 import type { PipelineSettings } from './pipeline.js';
 
 export type { ReportStore } from './cache.js';
-export { RedisReportStore } from './redis-store.js';
 export type { PipelineSettings } from './pipeline.js';
 
 /** What every request's reports share: the cache (per token hash inside) and the pipeline settings. */
 export interface Reports {
   cache: ReportCache;
   pipeline: PipelineSettings;
-  /** Releases the store's connections (Redis). */
-  close(): Promise<void>;
 }
 
 export interface ReportsOptions {
   /** `REPORT_CACHE_TTL_MS`; 0 turns the cache off. */
   cacheTtlMs: number;
   pipeline: PipelineSettings;
-  /** Where cached reports live. @default a MemoryReportStore (a RedisReportStore shares them between instances) */
+  /** Where cached reports live. @default a MemoryReportStore */
   store?: ReportStore;
 }
 
 export function createReports(options: ReportsOptions): Reports {
-  const store: ReportStore = options.store ?? new MemoryReportStore();
-  return { cache: new ReportCache(store, options.cacheTtlMs), pipeline: options.pipeline, close: async () => store.close?.() };
+  return { cache: new ReportCache(options.store ?? new MemoryReportStore(), options.cacheTtlMs), pipeline: options.pipeline };
 }

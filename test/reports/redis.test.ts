@@ -4,13 +4,12 @@
  * both; when Redis fails, each instance caches in its own memory (never an error), and when it is
  * back the writes it saw meanwhile reach the others.
  */
-import net, { type AddressInfo, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, listen, type RunningServer } from '../../src/app.js';
 import { ReportCache } from '../../src/reports/cache.js';
 import { RedisReportStore } from '../../src/reports/redis-store.js';
-import { freePort, startRedis, type RunningRedis } from '../support/redis.js';
+import { freePort, startRedis, tcpProxy, type RunningRedis } from '../support/redis.js';
 import { startStack, type GraphQLResponseBody, type Stack } from '../support/stack.js';
 import type { Rec } from '../emulator/helpers.js';
 import { waitFor } from '../feeds/helpers.js';
@@ -150,40 +149,3 @@ describe('RedisReportStore across an outage of one instance', () => {
     }
   });
 });
-
-/** A TCP proxy to the Redis at `port` whose connections can be cut (a network fault for one client only). */
-async function tcpProxy(port: number): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let server: net.Server;
-  let listenPort = 0;
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(port, '127.0.0.1');
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {});
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(listenPort, '127.0.0.1', () => {
-        listenPort = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  await start();
-  const stop = () => {
-    server.close();
-    for (const socket of sockets) socket.destroy();
-  };
-  return {
-    url: `redis://127.0.0.1:${listenPort}`,
-    cut: stop,
-    restore: start,
-    async close() {
-      stop();
-    },
-  };
-}
