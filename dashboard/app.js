@@ -1,26 +1,32 @@
 // The live pipeline board of twenty-bff: plain JavaScript, no build step, no third-party code.
 //
-// The board model is { stages: [{ stage, label, color, count, totals: [{ currencyCode, amountMicros }], top: [deal] }] }.
-// Today it is computed here from the deals (the `opportunities` query) and kept current by the
-// `opportunityChanged` subscription over SSE. When the BFF serves the pipeline report, the stages'
-// counts and totals come from `pipelineUpdated` instead (exact at any size, empty stages included):
-// replace `boardFromDeals` by the report's stages and keep the deals for the top cards.
+// Two subscriptions over SSE keep it current:
+// - `pipelineUpdated`: the pipeline report, sent at once and again whenever it changes. It gives the
+//   columns (every stage of the workspace in its order, empty ones too), their counts and their
+//   per-currency totals, exact at any size (micros as big integers), and the bar chart.
+// - `opportunityChanged`: each deal's changes, for the top cards of each column, over the deals
+//   read once when the page opens (up to 5,000); it resumes with `Last-Event-ID` after a drop.
 
 const KEY_STORE = 'twenty-bff.api-key';
 const TOP_CARDS = 5;
 const MAX_DEALS = 5000;
-const DEAL = 'id name stage stageInfo { value label color position } amount { amountMicros currencyCode } company { name } updatedAt';
+const MONEY = 'amountMicros currencyCode';
+const DEAL = `id name stage amount { ${MONEY} } company { name } updatedAt`;
 const DEALS = `query Deals($after: String) { opportunities(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${DEAL} } } } }`;
 const CHANGES = `subscription DealChanges { opportunityChanged { kind id eventId node { ${DEAL} } } }`;
+const BOARD = `subscription Board { pipelineUpdated { count totals { ${MONEY} } stages { stage info { label color } count totals { ${MONEY} } } } }`;
 
 const needsKey = document.documentElement.dataset.needsKey === 'true';
 const $ = (id) => document.getElementById(id);
 let key = sessionStorage.getItem(KEY_STORE);
 const deals = new Map();
 const changedAt = new Map();
+let pipeline = null;
 let lastEventId;
 let loaded = false;
 let renderQueued = false;
+/** The running subscriptions; aborted when the key is refused. */
+let session = null;
 
 function headers(extra = {}) {
   return { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...extra };
@@ -76,28 +82,34 @@ async function* sseEvents(body) {
   }
 }
 
-/** Subscribes, loads the deals once the stream is open (so no change is missed), and resumes after a drop. */
-async function follow() {
-  for (;;) {
+/**
+ * Follows one subscription for as long as `signal` lives, reconnecting after a drop: `opened`
+ * runs once its stream is open, `next` for each result's data (with the event's SSE id).
+ */
+async function follow(signal, { query, resumeFrom, opened, next }) {
+  while (!signal.aborted) {
     try {
+      const from = resumeFrom?.();
       const response = await fetch('/graphql', {
         method: 'POST',
-        headers: headers({ accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),
-        body: JSON.stringify({ query: CHANGES }),
+        headers: headers({ accept: 'text/event-stream', ...(from ? { 'last-event-id': from } : {}) }),
+        body: JSON.stringify({ query }),
+        signal,
       });
       if (!response.ok) throw new FeedError(`The BFF answered ${response.status}.`);
       setStatus('live');
-      if (!loaded) await loadDeals();
+      await opened?.();
       for await (const event of sseEvents(response.body)) {
         if (event.event !== 'next') continue;
         const result = JSON.parse(event.data);
         if (result.errors?.length) throw new FeedError(result.errors[0].message, result.errors[0].extensions?.code);
-        if (event.id) lastEventId = event.id;
-        apply(result.data.opportunityChanged);
+        next(result.data, event.id);
+        showError(null);
       }
     } catch (error) {
+      if (signal.aborted) return;
       if (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN') return askForKey(error.message);
-      if (error.code === 'BAD_USER_INPUT') {
+      if (error.code === 'BAD_USER_INPUT' && resumeFrom) {
         // Too long away to resume: start again from the current state.
         lastEventId = undefined;
         loaded = false;
@@ -105,9 +117,33 @@ async function follow() {
         showError(error.message);
       }
     }
+    if (signal.aborted) return;
     setStatus('reconnecting');
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+function start() {
+  session?.abort();
+  session = new AbortController();
+  const { signal } = session;
+  follow(signal, {
+    query: BOARD,
+    next(data) {
+      pipeline = data.pipelineUpdated;
+      queueRender();
+    },
+  });
+  follow(signal, {
+    query: CHANGES,
+    resumeFrom: () => lastEventId,
+    // The deals are read once the stream is open, so no change is missed between the two.
+    opened: () => (loaded ? undefined : loadDeals()),
+    next(data, id) {
+      if (id) lastEventId = id;
+      apply(data.opportunityChanged);
+    },
+  });
 }
 
 function apply(change) {
@@ -116,32 +152,25 @@ function apply(change) {
   // An event older than what the first load read changes nothing.
   else if (!held || !held.updatedAt || !change.node.updatedAt || change.node.updatedAt >= held.updatedAt) deals.set(change.id, change.node);
   changedAt.set(change.id, Date.now());
-  showError(null);
   queueRender();
 }
 
-function boardFromDeals(all) {
-  const stages = new Map();
-  for (const deal of all) {
-    const info = deal.stageInfo ?? { value: deal.stage, label: deal.stage ?? 'No stage', color: null, position: Number.MAX_SAFE_INTEGER };
-    let stage = stages.get(deal.stage);
-    if (!stage) stages.set(deal.stage, (stage = { stage: deal.stage, label: info.label, color: info.color, position: info.position ?? 0, count: 0, totals: new Map(), deals: [] }));
-    stage.count += 1;
-    stage.deals.push(deal);
-    if (deal.amount?.amountMicros != null) {
-      const currency = deal.amount.currencyCode ?? '';
-      stage.totals.set(currency, (stage.totals.get(currency) ?? 0n) + BigInt(deal.amount.amountMicros));
-    }
+/** The board: the report's stages as columns, each with its top deals (biggest amounts first). */
+function board(report) {
+  const byStage = new Map();
+  for (const deal of deals.values()) {
+    const stage = deal.stage ?? '';
+    if (!byStage.has(stage)) byStage.set(stage, []);
+    byStage.get(stage).push(deal);
   }
-  return {
-    stages: [...stages.values()]
-      .sort((a, b) => a.position - b.position)
-      .map(({ deals: list, totals, ...stage }) => ({
-        ...stage,
-        totals: [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currencyCode, amountMicros]) => ({ currencyCode, amountMicros })),
-        top: list.sort((a, b) => compareMicros(b, a) || String(a.name).localeCompare(String(b.name))).slice(0, TOP_CARDS),
-      })),
-  };
+  return report.stages.map((stage) => ({
+    stage: stage.stage,
+    label: stage.info?.label ?? (stage.stage || 'No stage'),
+    color: stage.info?.color ?? null,
+    count: stage.count,
+    totals: stage.totals,
+    top: (byStage.get(stage.stage) ?? []).sort((a, b) => compareMicros(b, a) || String(a.name).localeCompare(String(b.name))).slice(0, TOP_CARDS),
+  }));
 }
 
 // Twenty names its option colors; most are CSS color names, these are not.
@@ -151,12 +180,14 @@ const cssColor = (name) => (name ? (COLORS[name] ?? name) : null);
 const micros = (deal) => (deal.amount?.amountMicros == null ? -1n : BigInt(deal.amount.amountMicros));
 const compareMicros = (a, b) => (micros(a) > micros(b) ? 1 : micros(a) < micros(b) ? -1 : 0);
 
+/** An amount in whole units, exactly: micros are big integers, rounded half away from zero. */
 function money(amountMicros, currency) {
-  const units = Number(BigInt(amountMicros) / 10_000n) / 100;
+  const value = BigInt(amountMicros);
+  const units = (value < 0n ? value - 500_000n : value + 500_000n) / 1_000_000n;
   try {
     return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(units);
   } catch {
-    return `${units.toLocaleString()} ${currency}`.trim();
+    return `${units.toLocaleString()} ${currency ?? ''}`.trim();
   }
 }
 
@@ -167,25 +198,37 @@ const el = (tag, className, text) => {
   return node;
 };
 
+function totalsOf(totals) {
+  const node = el('div', 'totals');
+  if (totals.length === 0) node.textContent = '—';
+  totals.forEach((t, i) => {
+    const total = el('span', 'total', money(t.amountMicros, t.currencyCode));
+    total.dataset.currency = t.currencyCode ?? '';
+    total.dataset.micros = t.amountMicros;
+    node.append(...(i > 0 ? [' · '] : []), total);
+  });
+  return node;
+}
+
 function queueRender() {
-  if (renderQueued || !loaded) return;
+  if (renderQueued || !pipeline) return;
   renderQueued = true;
   requestAnimationFrame(() => {
     renderQueued = false;
-    render(boardFromDeals(deals.values()));
+    render(board(pipeline));
   });
 }
 
-function render(board) {
+function render(stages) {
   const now = Date.now();
-  const columns = board.stages.map((stage) => {
+  const columns = stages.map((stage) => {
     const column = el('div', 'column');
-    column.dataset.stage = stage.stage ?? '';
+    column.dataset.stage = stage.stage;
     const title = el('h2');
     const dot = el('span', 'dot');
     if (stage.color) dot.style.background = cssColor(stage.color);
     title.append(dot, el('span', '', stage.label), el('span', 'count', String(stage.count)));
-    column.append(title, el('div', 'totals', stage.totals.map((t) => money(t.amountMicros, t.currencyCode)).join(' · ') || '—'));
+    column.append(title, totalsOf(stage.totals));
     for (const deal of stage.top) {
       const card = el('div', (changedAt.get(deal.id) ?? 0) > now - 3000 ? 'card changed' : 'card');
       card.dataset.id = deal.id;
@@ -199,15 +242,19 @@ function render(board) {
   });
   $('board').replaceChildren(...columns);
 
-  // Bars: each stage's total in the currency most deals use.
+  // Bars: each stage's total in the currency most deals use (else the first of the pipeline's).
   const byCurrency = new Map();
-  for (const stage of board.stages) for (const t of stage.totals) byCurrency.set(t.currencyCode, (byCurrency.get(t.currencyCode) ?? 0) + stage.count);
-  const currency = [...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const totalOf = (stage) => stage.totals.find((t) => t.currencyCode === currency)?.amountMicros ?? 0n;
-  const max = board.stages.reduce((m, s) => (totalOf(s) > m ? totalOf(s) : m), 1n);
+  for (const deal of deals.values()) {
+    const code = deal.amount?.currencyCode;
+    if (deal.amount?.amountMicros != null && code) byCurrency.set(code, (byCurrency.get(code) ?? 0) + 1);
+  }
+  const currency = [...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0] ?? pipeline.totals[0]?.currencyCode;
+  const totalOf = (stage) => BigInt(stage.totals.find((t) => t.currencyCode === currency)?.amountMicros ?? 0);
+  const max = stages.reduce((m, s) => (totalOf(s) > m ? totalOf(s) : m), 1n);
   $('chart').replaceChildren(
-    ...board.stages.map((stage) => {
+    ...stages.map((stage) => {
       const row = el('div', 'bar-row');
+      row.dataset.stage = stage.stage;
       const track = el('div', 'bar-track');
       const bar = el('div', 'bar');
       bar.style.width = `${Number((totalOf(stage) * 1000n) / max) / 10}%`;
@@ -217,8 +264,7 @@ function render(board) {
       return row;
     }),
   );
-  const count = board.stages.reduce((n, s) => n + s.count, 0);
-  $('summary').textContent = `${count} deals · updated ${new Date().toLocaleTimeString()}`;
+  $('summary').textContent = `${pipeline.count} deals · updated ${new Date().toLocaleTimeString()}`;
 }
 
 function setStatus(state) {
@@ -232,6 +278,8 @@ function showError(message) {
 }
 
 function askForKey(message) {
+  session?.abort();
+  session = null;
   sessionStorage.removeItem(KEY_STORE);
   key = null;
   setStatus('waiting for a key');
@@ -246,7 +294,7 @@ $('key-form').addEventListener('submit', (event) => {
   $('key-form').hidden = true;
   $('forget').hidden = false;
   showError(null);
-  follow();
+  start();
 });
 $('forget').addEventListener('click', () => {
   sessionStorage.removeItem(KEY_STORE);
@@ -256,5 +304,5 @@ $('forget').addEventListener('click', () => {
 if (needsKey && !key) askForKey(null);
 else {
   $('forget').hidden = !key;
-  follow();
+  start();
 }

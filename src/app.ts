@@ -25,6 +25,7 @@ import { useDashboard } from './plugins/use-dashboard.js';
 import { createSchema } from './schema.js';
 import { createTwentyTransport, twentyBuckets, type TwentyTransport } from './twenty/client.js';
 import { RedisBudgetStore } from './twenty/budget/redis-store.js';
+import { RedisReportStore } from './reports/redis-store.js';
 import { attachWebSocket, createFeedHub, feedPlugins, type FeedHub } from './feeds/index.js';
 import { SharedBatches } from './loaders/shared.js';
 
@@ -86,7 +87,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
   });
   // Reports: one cache for the app (keyed by token hash inside), dropped by this token's own writes.
+  // With REDIS_URL, report caches are shared by every instance: a write through one drops them on all.
+  const reportStore =
+    config.redisUrl && config.reportCacheTtlMs > 0
+      ? new RedisReportStore({
+          url: config.redisUrl,
+          onFallback: (error) => error && logger.warn({ err: error }, 'Redis unavailable: report caches are per instance until it is back.'),
+        })
+      : undefined;
   const reports = createReports({
+    store: reportStore,
     cacheTtlMs: config.reportCacheTtlMs,
     pipeline: { probabilities: config.pipelineStageProbabilities, wonStages: config.pipelineWonStages },
     onLookup: (hit) => metrics.reportCache.inc({ result: hit ? 'hit' : 'miss' }),
@@ -172,7 +182,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       requestScope.run(scope, () => void yoga(request, response));
     },
     close() {
-      return (closing ??= feeds.close().then(() => transport.close()));
+      return (closing ??= feeds.close().then(() => Promise.all([reportStore?.close(), transport.close()])).then(() => {}));
     },
   };
 }

@@ -3,13 +3,8 @@
  * changes. It re-runs, with fresh loaders, after changes of the objects it reads arrive on their
  * feeds for the caller's key (debounced, so a burst costs one run), and its subscribers with the
  * same key and query share each run: a hundred open dashboards cost one report per change.
- *
- *   subscribe: (_root, args, ctx) => liveQuery({
- *     connection: ctx, objects: ['opportunities'], key: JSON.stringify(args),
- *     run: (scope) => pipelineReport(scope, args.filter),
- *     invalidate: (objects) => reportCache.drop(ctx.tokenKey, objects),
- *   }),
- *   resolve: (value, _args, ctx) => { beginFreshExecution(ctx); return value; },
+ * `pipelineUpdated` (src/reports/live.ts) is one: its field's `subscribe` returns `liveQuery(…)`,
+ * its `resolve` throws a delivery's failure, calls `beginFreshExecution` and returns the value.
  */
 import { FixedBuffer, Repeater } from 'graphql-yoga';
 import { beginExecution, createExecutionScope, type ConnectionScope, type RequestContext } from '../context.js';
@@ -26,7 +21,10 @@ export interface LiveQueryOptions<T> {
   key: string;
   /** Computes the result; `scope` is the connection with new loaders and a client at report priority. */
   run: (scope: RequestContext) => Promise<T>;
-  /** Before each re-run, with the objects that changed: drop what caches them (report caches). */
+  /**
+   * Before each run, with the objects that changed: drop what caches them (report caches). The
+   * first run gets every object: what changed before the feeds were ready is not known.
+   */
   invalidate?: (objects: ObjectPlural[]) => void | Promise<void>;
   /** How long a re-run waits for more changes. @default 250 */
   debounceMs?: number;
@@ -156,7 +154,7 @@ class LiveRun<T> {
       this.again = true;
       return this.running;
     }
-    const changed = [...this.changed];
+    const changed = first ? [...this.options.objects] : [...this.changed];
     this.changed.clear();
     this.running = (async () => {
       if (changed.length > 0) await this.options.invalidate?.(changed);

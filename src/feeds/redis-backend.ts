@@ -118,6 +118,7 @@ export class RedisBackend implements FeedBackend {
       });
     }
     this.target = createRedisEventTarget({ publishClient: this.commands, subscribeClient: this.subscriber });
+    guardSubscriptions(this.subscriber);
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }
 
@@ -230,6 +231,36 @@ export class RedisBackend implements FeedBackend {
 
   async close(): Promise<void> {
     this.target.removeEventListener(WAKE_TOPIC, this.onWakeEvent);
-    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+    // QUIT waits for Redis to answer: a client that is not connected would wait out its retries.
+    await Promise.allSettled([this.commands, this.subscriber].map(async (client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
   }
+}
+
+/**
+ * The event target (and ioredis, re-subscribing after a reconnection) send SUBSCRIBE and
+ * UNSUBSCRIBE without waiting for them: when Redis cannot be reached past ioredis's retries, that
+ * would be an unhandled rejection (which ends the process) and a topic never heard again. The
+ * client's own methods are wrapped so that failures are caught, and every topic is subscribed
+ * again whenever the connection is (re)established.
+ */
+export function guardSubscriptions(client: Redis): void {
+  const topics = new Set<string>();
+  // ioredis itself re-subscribes with an array of channels: both forms are accepted.
+  type Channels = (...channels: Array<string | string[]>) => Promise<unknown>;
+  const subscribe = (client.subscribe as Channels).bind(client);
+  const unsubscribe = (client.unsubscribe as Channels).bind(client);
+  client.on('ready', () => {
+    if (topics.size > 0) subscribe(...topics).catch(() => {});
+  });
+  const guarded: Record<'subscribe' | 'unsubscribe', Channels> = {
+    subscribe: (...channels) => {
+      for (const channel of channels.flat()) topics.add(channel);
+      return subscribe(...channels).catch(() => 0);
+    },
+    unsubscribe: (...channels) => {
+      for (const channel of channels.flat()) topics.delete(channel);
+      return unsubscribe(...channels).catch(() => 0);
+    },
+  };
+  Object.assign(client, guarded);
 }

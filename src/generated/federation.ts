@@ -747,6 +747,7 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
   noteChanged?: SubscriptionResolver<ResolversTypes['NoteChange'], "noteChanged", ParentType, ContextType, Partial<Types.SubscriptionNoteChangedArgs>>;
   opportunityChanged?: SubscriptionResolver<ResolversTypes['OpportunityChange'], "opportunityChanged", ParentType, ContextType, Partial<Types.SubscriptionOpportunityChangedArgs>>;
   personChanged?: SubscriptionResolver<ResolversTypes['PersonChange'], "personChanged", ParentType, ContextType, Partial<Types.SubscriptionPersonChangedArgs>>;
+  pipelineUpdated?: SubscriptionResolver<ResolversTypes['Pipeline'], "pipelineUpdated", ParentType, ContextType, Partial<Types.SubscriptionPipelineUpdatedArgs>>;
   taskChanged?: SubscriptionResolver<ResolversTypes['TaskChange'], "taskChanged", ParentType, ContextType, Partial<Types.SubscriptionTaskChangedArgs>>;
 }>;
 

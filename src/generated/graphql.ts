@@ -2087,6 +2087,13 @@ export type Subscription = {
   noteChanged: NoteChange;
   opportunityChanged: OpportunityChange;
   personChanged: PersonChange;
+  /**
+   * The pipeline report, sent at once and again whenever it changes: the same as `Query.pipeline`
+   * with this filter, computed again (from Twenty, not from the report cache) after changes of the
+   * key's opportunities arrive on their feed, and sent only when it differs from the last one sent.
+   * Subscribers of one key and filter share each computation.
+   */
+  pipelineUpdated: Pipeline;
   taskChanged: TaskChange;
 };
 
@@ -2132,6 +2139,17 @@ export type SubscriptionOpportunityChangedArgs = {
  */
 export type SubscriptionPersonChangedArgs = {
   filter?: InputMaybe<PersonFilter>;
+};
+
+
+/**
+ * Changes of the records the caller's key can read, in order per record, each delivered once. With a
+ * `filter`, only changes of records that match it before or after the change (a record leaving the
+ * filter is seen leaving); without one, changes of records that are not soft-deleted before or after.
+ * As in queries, soft-deleted records match only filters that name `deletedAt`.
+ */
+export type SubscriptionPipelineUpdatedArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
 };
 
 
@@ -3138,6 +3156,7 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
   noteChanged?: SubscriptionResolver<ResolversTypes['NoteChange'], "noteChanged", ParentType, ContextType, Partial<SubscriptionNoteChangedArgs>>;
   opportunityChanged?: SubscriptionResolver<ResolversTypes['OpportunityChange'], "opportunityChanged", ParentType, ContextType, Partial<SubscriptionOpportunityChangedArgs>>;
   personChanged?: SubscriptionResolver<ResolversTypes['PersonChange'], "personChanged", ParentType, ContextType, Partial<SubscriptionPersonChangedArgs>>;
+  pipelineUpdated?: SubscriptionResolver<ResolversTypes['Pipeline'], "pipelineUpdated", ParentType, ContextType, Partial<SubscriptionPipelineUpdatedArgs>>;
   taskChanged?: SubscriptionResolver<ResolversTypes['TaskChange'], "taskChanged", ParentType, ContextType, Partial<SubscriptionTaskChangedArgs>>;
 }>;
 

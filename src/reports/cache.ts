@@ -11,7 +11,7 @@
  */
 import { LRUCache } from 'lru-cache';
 
-/** Where cached reports live: in memory here; a Redis-backed store can implement the same. */
+/** Where cached reports live: in memory here, in Redis with `REDIS_URL` (redis-store.ts). */
 export interface ReportStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;

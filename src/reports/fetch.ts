@@ -7,15 +7,23 @@
  *   SELECT options), and each part asked again, down to parts that cannot be cut, whose records
  *   are read instead;
  * - a server without groupBy (learned once by the client) has the records read and grouped here.
- * Every path gives the same rows; all calls go through `ctx.client`.
+ * Every path gives the same rows; all calls go through `reportClient(ctx)`.
  */
 import type { RequestContext } from '../context.js';
+import type { TwentyClient } from '../twenty/types.js';
 import { andFilters, buildFilter, idInFilter, type BuiltFilter, type FilterInput } from '../twenty/filter.js';
 import { listAll } from '../twenty/paging.js';
 import { groupByParams, rowsFromAnswer, rowsFromRecords, type Domain, type GroupQuery, type GroupRow } from './group-query.js';
 import type { ReportObject } from './objects.js';
 
 export type ReportContext = Pick<RequestContext, 'client' | 'tokenKey' | 'reports'>;
+
+/**
+ * The client of every call a report makes: the caller's own (its signal, deadline and call
+ * count), queued at report priority in the workspace's budget, so a report waits behind the
+ * interactive calls of its key rather than spending the budget they need (§9).
+ */
+export const reportClient = (ctx: Pick<ReportContext, 'client'>): TwentyClient => ctx.client.atPriority('report');
 
 /** Groups asked for per call: the most Twenty returns (§7). */
 const GROUPS_PER_CALL = 200;
@@ -60,7 +68,7 @@ function partFilters(query: GroupQuery, part: Part): Array<string | undefined> {
 /** Rows of one part, or undefined when the server has no groupBy. */
 async function collect(ctx: ReportContext, query: GroupQuery, part: Part): Promise<GroupRow[] | undefined> {
   const filter = andFilters(query.filter, ...partFilters(query, part)).filter;
-  const answer = await ctx.client.groupBy(query.object.plural, groupByParams(query, filter, GROUPS_PER_CALL));
+  const answer = await reportClient(ctx).groupBy(query.object.plural, groupByParams(query, filter, GROUPS_PER_CALL));
   if (!answer.supported) return undefined;
   if (answer.complete) return rowsFromAnswer(query, answer.rows);
   const parts = await split(query, part);
@@ -82,6 +90,6 @@ async function split(query: GroupQuery, part: Part): Promise<Part[] | undefined>
 
 async function fromRecords(ctx: ReportContext, query: GroupQuery, part: Part): Promise<GroupRow[]> {
   const { filter, residual } = andFilters(query.filter, ...partFilters(query, part));
-  const records = await listAll(ctx.client, query.object.plural, { filter }, residual);
+  const records = await listAll(reportClient(ctx), query.object.plural, { filter }, residual);
   return rowsFromRecords(query, records);
 }

@@ -6,13 +6,13 @@
 import { buildFilter } from '../twenty/filter.js';
 import type { SelectOption } from '../twenty/types.js';
 import { getSelectOptions } from '../workspace/metadata.js';
-import type { ReportContext } from './fetch.js';
+import { reportClient, type ReportContext } from './fetch.js';
 import type { Domain } from './group-query.js';
 import type { ReportObject } from './objects.js';
 
-/** The options of `field` on `object`, by position. */
+/** The options of `field` on `object`, by position (the metadata read, when not cached, at report priority). */
 export function optionsOf(ctx: ReportContext, object: ReportObject, field: string): Promise<SelectOption[]> {
-  return getSelectOptions(ctx, object.singular, field);
+  return getSelectOptions({ tokenKey: ctx.tokenKey, client: reportClient(ctx) }, object.singular, field);
 }
 
 /** Stands for every value that is not an option (none included). */

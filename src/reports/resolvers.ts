@@ -7,11 +7,16 @@ import type {
   CompanyResolvers,
   PersonResolvers,
   QueryResolvers,
+  SubscriptionResolvers,
   TaskAssigneeCountResolvers,
   WorkspaceMemberResolvers,
 } from '../generated/graphql.js';
 import { groupLabels, groupsReport } from './groups.js';
+import { livePipeline, liveValue } from './live.js';
 import { REPORT_OBJECTS } from './objects.js';
+import type { RequestContext } from '../context.js';
+import type { LiveDelivery } from '../feeds/live-query.js';
+import type { PipelineValue } from './pipeline.js';
 import { forecastReport, parentPipeline, pipelineReport } from './pipelines.js';
 import { assigneeOf, taskSummaryReport } from './task-summary.js';
 
@@ -27,6 +32,13 @@ export const reportQueries: Pick<
   taskGroups: (_root, args, ctx) => groupsReport(ctx, REPORT_OBJECTS.tasks, args),
   noteGroups: (_root, args, ctx) => groupsReport(ctx, REPORT_OBJECTS.notes, args),
   taskSummary: (_root, args, ctx) => taskSummaryReport(ctx, args.filter),
+};
+
+export const reportSubscriptions: Pick<Required<SubscriptionResolvers>, 'pipelineUpdated'> = {
+  pipelineUpdated: {
+    subscribe: (_root, args, ctx) => livePipeline(ctx, args.filter),
+    resolve: (delivery: LiveDelivery<PipelineValue>, _args: unknown, ctx: RequestContext) => liveValue(delivery, ctx),
+  },
 };
 
 export const CompanyReports: Pick<Required<CompanyResolvers>, 'pipeline'> = {

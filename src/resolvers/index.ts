@@ -10,7 +10,7 @@ import { changeTypes, Subscription } from './subscription.js';
 import { BigIntScalar, DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 import { Task, TaskTarget } from './task.js';
 import { WorkspaceMember } from './workspace-member.js';
-import { AggregateGroup, CompanyReports, PersonReports, TaskAssigneeCount, WorkspaceMemberReports, reportQueries } from '../reports/resolvers.js';
+import { AggregateGroup, CompanyReports, PersonReports, TaskAssigneeCount, WorkspaceMemberReports, reportQueries, reportSubscriptions } from '../reports/resolvers.js';
 
 /** Every resolver of the schema; types without an entry use graphql-js's default field resolvers. */
 export const resolvers: Resolvers = {
@@ -20,7 +20,7 @@ export const resolvers: Resolvers = {
   JSON: JSONScalar,
   Query: { ...Query, ...reportQueries },
   Mutation: mutationResolvers,
-  Subscription,
+  Subscription: { ...Subscription, ...reportSubscriptions },
   ...changeTypes,
   Company: { ...Company, ...CompanyReports },
   Person: { ...Person, ...PersonReports },

@@ -196,12 +196,23 @@ interface Binding extends ClientOptions {
 }
 
 class Client implements TwentyClient {
+  /** This client at other priorities: one per priority, so a report's calls are one operation in the budget. */
+  private readonly atOtherPriorities = new Map<CallPriority, Client>();
+
   constructor(
     private readonly http: Http,
     private readonly facts: ServerFacts,
     private readonly token: string,
     private readonly binding: Binding,
   ) {}
+
+  atPriority(priority: CallPriority): TwentyClient {
+    if (priority === this.binding.priority) return this;
+    if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+    let client = this.atOtherPriorities.get(priority);
+    if (!client) this.atOtherPriorities.set(priority, (client = new Client(this.http, this.facts, this.token, { ...this.binding, priority })));
+    return client;
+  }
 
   /**
    * `shared`: the answer is kept for other operations too (object metadata, cached per key in

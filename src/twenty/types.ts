@@ -113,6 +113,11 @@ export interface TwentyClient {
   objectMetadata(): Promise<ObjectMetadata[]>;
   /** The largest `limit` the server honours: 200 on current Twenty, 60 on older servers. */
   pageLimit(): Promise<number>;
+  /**
+   * This client as bound (token, signal, deadline, hooks), its calls queued at `priority` in the
+   * workspace's budget instead: how a report asked within a query waits behind interactive calls.
+   */
+  atPriority(priority: CallPriority): TwentyClient;
 }
 
 /** What one upstream call cost, reported to metrics and to `extensions.upstream`. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../support/stack.js';
-import { feedConfig, startFeedStack, write } from './helpers.js';
+import { rest } from '../emulator/helpers.js';
+import { feedConfig, startFeedStack, write, type Rec } from './helpers.js';
 
 const INTERVAL = 500;
 const SLACK = 2_000;
@@ -21,6 +22,7 @@ async function browser(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
+    locale: 'en-US',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
@@ -45,22 +47,40 @@ afterAll(async () => {
 });
 
 describe('GET /dashboard', () => {
-  it('shows the pipeline by stage, and a deal created through REST appears within one interval', async () => {
+  it('shows every stage of the pipeline report, and a deal created through REST appears within one interval, its column’s count and total moving exactly', async () => {
+    // An empty stage: every won deal moved on, through REST.
+    const moved = await rest(stack.emulator, `/rest/opportunities?filter=${encodeURIComponent('stage[eq]:CUSTOMER')}`, { method: 'PATCH', body: { stage: 'PROPOSAL' } });
+    expect(moved.status, moved.text).toBe(200);
     const page = await open(`${stack.server.url}/dashboard`);
     await page.waitForSelector('#status[data-state="live"]');
     await page.waitForSelector('.column');
-    const total = (await stack.query('{ opportunities { totalCount } }')).body.data.opportunities.totalCount as number;
+    const report = (await stack.query('{ pipeline { count stages { stage count totals { amountMicros currencyCode } } } }')).body.data.pipeline;
+    // Columns are the report's stages, in its order, empty ones too, with its counts.
+    expect(await page.$$eval('.column', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.stage))).toEqual(report.stages.map((s: Rec) => s.stage));
     const counts = await page.$$eval('.column .count', (nodes) => nodes.map((n) => Number(n.textContent)));
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(counts).toEqual(report.stages.map((s: Rec) => s.count));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(report.count);
+    expect(await page.locator('.column[data-stage="CUSTOMER"] .count').textContent()).toBe('0');
+    expect(await page.locator('.column[data-stage="CUSTOMER"] .totals').textContent()).toBe('—');
     expect(await page.locator('.bar-row').count()).toBe(counts.length);
 
+    const meeting = page.locator('.column[data-stage="MEETING"]');
+    const usdMicros = async () => BigInt((await meeting.locator('.total[data-currency="USD"]').getAttribute('data-micros')) ?? '0');
+    const before = { count: Number(await meeting.locator('.count').textContent()), usd: await usdMicros() };
+    // 2^53 - 1 micros: the column's total passes 2^53, where a float sum would be off.
+    const amount = 2n ** 53n - 1n;
     const name = `Dashboard deal ${Date.now()}`;
     const started = Date.now();
-    await write.create(stack, 'opportunities', { name, stage: 'MEETING', amount: { amountMicros: 9_000_000_000_000, currencyCode: 'USD' } });
-    await page.locator('.column[data-stage="MEETING"] .card', { hasText: name }).waitFor({ timeout: INTERVAL + SLACK });
+    await write.create(stack, 'opportunities', { name, stage: 'MEETING', amount: { amountMicros: Number(amount), currencyCode: 'USD' } });
+    await meeting.locator('.card', { hasText: name }).waitFor({ timeout: INTERVAL + SLACK });
+    await page.waitForFunction((count) => document.querySelector('.column[data-stage="MEETING"] .count')?.textContent === String(count), before.count + 1, { timeout: INTERVAL + SLACK });
     expect(Date.now() - started).toBeLessThan(INTERVAL + SLACK);
-    const meeting = page.locator('.column[data-stage="MEETING"]');
-    expect(await meeting.locator('.totals').textContent()).toContain('$');
+    const after = await usdMicros();
+    expect(after).toBe(before.usd + amount);
+    expect(after > 2n ** 53n).toBe(true);
+    const units = (after + 500_000n) / 1_000_000n;
+    expect(await meeting.locator('.total[data-currency="USD"]').textContent()).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(units));
+    expect(await page.locator('#summary').textContent()).toContain(`${report.count + 1} deals`);
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: new URL('dashboard.png', OUTPUT).pathname, fullPage: true });

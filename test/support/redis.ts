@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net, { type AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 
 /**
  * A real, throwaway redis-server (Debian's, as `.ci/run` installs it) on a free loopback port,
@@ -35,7 +35,8 @@ export async function startRedis(options: { port?: number } = {}): Promise<Runni
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (now): for redis-server, or for a client that must find nobody there. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -67,4 +68,41 @@ async function answersPing(port: number, child: ChildProcess): Promise<boolean> 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/** A TCP proxy to the Redis at `port` whose connections can be cut (a network fault for one client only). */
+export async function tcpProxy(port: number): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let server: net.Server;
+  let listenPort = 0;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(port, '127.0.0.1');
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(listenPort, '127.0.0.1', () => {
+        listenPort = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  await start();
+  const stop = () => {
+    server.close();
+    for (const socket of sockets) socket.destroy();
+  };
+  return {
+    url: `redis://127.0.0.1:${listenPort}`,
+    cut: stop,
+    restore: start,
+    async close() {
+      stop();
+    },
+  };
 }
