@@ -106,6 +106,9 @@ export function createLoaders(
           const chunks = missing.length === 0 ? [] : await listing(site, () => fetchKeys({ client, object, field: 'id', keys: missing, query, maxRecords: Infinity }));
           const fetched = byKeyResults(missing, chunks);
           const results = new Map(missing.map((id, i) => [id, fetched[i]]));
+          // A copy primed while this batch was in flight serves as well, unless the batch read at
+          // depth 1: a record nested in another answer lacks the relations it expands (§6).
+          if (query.depth === 1) return ids.map((id) => results.get(idKey(id)) ?? known.get(idKey(id)) ?? null);
           return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
         },
         scheduling(site),

@@ -141,7 +141,8 @@ export async function rootConnection(
   const query = withExtraFilter(toListQuery(spec, args), options.extraFilter);
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
-  if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
+  // Counted, or a count whose depth-1 array came cut (a single record's relation, §6).
+  if (options.site?.decision.source === 'count' || options.site?.decision.fallback === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
   const depth = options.site?.read.depth;
   const fields = options.site?.read.fields;

@@ -57,6 +57,10 @@ export async function byForeignKeyConnection(
 ): Promise<Connection> {
   checkPaging(args);
   const site = ctx.planning.plan?.siteAt(info);
+  const query = toListQuery(spec, args);
+  if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
+    return sliceConnection(children, args, query.order);
+  }
   if (isSingleParent(info.path)) {
     // A nested list without first/last holds up to MAX_PAGE_SIZE records (schema doc), a root list only 60.
     const sized =
@@ -66,10 +70,6 @@ export async function byForeignKeyConnection(
           ? { ...args, last: MAX_PAGE_SIZE }
           : { ...args, first: MAX_PAGE_SIZE };
     return rootConnection(ctx, spec, sized, { extraFilter: idInFilter(field, [parentId]), site });
-  }
-  const query = toListQuery(spec, args);
-  if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
-    return sliceConnection(children, args, query.order);
   }
   if (site?.decision.source === 'groupCount' || site?.decision.fallback === 'groupCount') {
     const totalCount = await ctx.loaders.countByForeignKey(spec.plural, field, query).load(parentId);
