@@ -69,7 +69,16 @@ export async function byForeignKeyConnection(
         : args.before != null
           ? { ...args, last: MAX_PAGE_SIZE }
           : { ...args, first: MAX_PAGE_SIZE };
-    return rootConnection(ctx, spec, sized, { extraFilter: idInFilter(field, [parentId]), site });
+    const extraFilter = idInFilter(field, [parentId]);
+    const counted = site?.decision.source === 'count' || site?.decision.fallback === 'count';
+    if (sized.first != null && sized.first > 0 && sized.after == null && query.residual === undefined && !counted) {
+      // Forward from the start: pooled with the same relation of other single parents (of this
+      // operation and of the key's concurrent ones), one call for all when it is short.
+      const read = await ctx.loaders.ofOneParent(spec.plural, field, query, sized.first).load(parentId);
+      if (Array.isArray(read)) return sliceConnection(read, sized, query.order);
+      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut?.page });
+    }
+    return rootConnection(ctx, spec, sized, { extraFilter, site });
   }
   if (site?.decision.source === 'groupCount' || site?.decision.fallback === 'groupCount') {
     const totalCount = await ctx.loaders.countByForeignKey(spec.plural, field, query).load(parentId);
