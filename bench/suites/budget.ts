@@ -99,6 +99,7 @@ function budgetReport(bursts: BurstResult[], screens: ScreensResult | undefined,
   out.push(
     `${PAGES} different company pages (screen b) sent at once, emulator latency ${LATENCY_MS} ms, Twenty's limits on (100 a second, 100 a minute per workspace), ` +
       `pages abandoned after ${deadlineMs / 1000} s. REST calls include the ones the emulator refused with 429. ` +
+      `twenty-bff runs with its outbound budget at Twenty's limits (TWENTY_RATE_LIMIT_PER_MINUTE=100, TWENTY_RATE_LIMIT_PER_SECOND=100) and the query planner on (unless QUERY_PLANNER says otherwise); the other systems have no budget. ` +
       `Goal for the BFF: every page completes, no 429, at most ${CALLS_GOAL} REST calls in total.`,
   );
   out.push('');
