@@ -64,16 +64,12 @@ export function byForeignKeyConnection(
   if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
     return sliceConnection(children, args, query.order);
   }
-  return loadedConnection(ctx, spec, field, parentId, args, info, query);
+  return loadedConnection({ ctx, spec, field, parentId, args, info }, query);
 }
 
+/** `byForeignKeyConnection` when the records must be read. */
 async function loadedConnection(
-  ctx: RequestContext,
-  spec: ObjectSpec,
-  field: string,
-  parentId: string,
-  args: ConnectionArgs,
-  info: Pick<GraphQLResolveInfo, 'path' | 'parentType'>,
+  { ctx, spec, field, parentId, args, info }: RelationAt,
   query: ListQuery,
 ): Promise<Connection> {
   const site = ctx.planning.plan?.siteAt(info);
@@ -102,6 +98,16 @@ async function loadedConnection(
   }
   const records = await ctx.loaders.byForeignKey(spec.plural, field, query).load(parentId);
   return sliceConnection(records, args, query.order);
+}
+
+/** Where a relation is read: the parent's id, the connection's arguments, the resolver's place. */
+interface RelationAt {
+  ctx: RequestContext;
+  spec: ObjectSpec;
+  field: string;
+  parentId: string;
+  args: ConnectionArgs;
+  info: Pick<GraphQLResolveInfo, 'path' | 'parentType'>;
 }
 
 /** Twenty's default order, id ascending (§5): how depth-1 arrays are sorted. */
