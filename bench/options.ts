@@ -13,7 +13,7 @@ export interface BenchOptions {
   latencies: number[];
   /** BENCH_DATASETS: `demo` (200 companies), `10k` (10,000), or a number of companies. */
   datasets: Array<{ label: string; companies: number }>;
-  /** BENCH_SYSTEMS: bff, naive, mesh, plan. */
+  /** BENCH_SYSTEMS: bff, naive, mesh, plan, hop (the plan behind a bare proxy). */
   systems: string[];
   /** BENCH_SCREENS: a–e. */
   screens: string[];
@@ -60,7 +60,7 @@ export function benchOptions(env: Env, argv: string[]): BenchOptions {
     runs: int('BENCH_RUNS', quick ? 3 : 7, 1),
     latencies,
     datasets,
-    systems: list('BENCH_SYSTEMS', 'bff,naive,mesh,plan'),
+    systems: list('BENCH_SYSTEMS', 'bff,naive,mesh,plan,hop'),
     screens: list('BENCH_SCREENS', 'a,b,c,d,e'),
     concurrency: int('BENCH_CONCURRENCY', 10, 1),
     throughputMs: int('BENCH_THROUGHPUT_MS', quick ? 500 : 1000, 100),

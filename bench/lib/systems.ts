@@ -9,7 +9,8 @@ import type { Digest } from '../screens/digest.js';
 import type { ScreenVars } from '../screens/vars.js';
 import { queryData } from './graphql.js';
 import { composeMesh, ensureMesh, startMesh } from './mesh.js';
-import { startBff, type ServerProcess } from './processes.js';
+import { fileURLToPath } from 'node:url';
+import { freePort, startBff, startServerProcess, type ServerProcess } from './processes.js';
 import { restClient } from './rest.js';
 
 export const SYSTEM_LABELS: Record<string, string> = {
@@ -17,7 +18,11 @@ export const SYSTEM_LABELS: Record<string, string> = {
   naive: 'naive resolvers',
   mesh: 'GraphQL Mesh',
   plan: 'minimal plan',
+  hop: 'minimal plan behind a bare proxy',
 };
+
+/** The bare forwarding server of the `hop` system (forward-proxy.mjs). */
+const FORWARD_PROXY = fileURLToPath(new URL('./forward-proxy.mjs', import.meta.url));
 
 export interface System {
   name: string;
@@ -67,7 +72,14 @@ export async function startSystems(names: string[], setup: SystemSetup): Promise
       } else if (name === 'naive' || name === 'plan') {
         const run = (screen: Screen, vars: ScreenVars) => screen[name](rest, vars);
         systems.push({ name, run, answer: run, close: async () => {} });
-      } else throw new Error(`BENCH_SYSTEMS: unknown system '${name}' (bff, naive, mesh, plan)`);
+      } else if (name === 'hop') {
+        // The minimal plan with one bare server process between it and Twenty: the floor of any BFF.
+        const port = await freePort();
+        const server = await startServerProcess({ name: 'forward proxy', args: [FORWARD_PROXY], port, env: { TARGET: setup.emulator.url, PORT: String(port) } });
+        const through = restClient(server.graphqlUrl.replace(/\/graphql$/, ''), key);
+        const run = (screen: Screen, vars: ScreenVars) => screen.plan(through, vars);
+        systems.push({ name, run, answer: run, server, close: () => server.close() });
+      } else throw new Error(`BENCH_SYSTEMS: unknown system '${name}' (bff, naive, mesh, plan, hop)`);
     }
   } catch (error) {
     await Promise.all(systems.map((s) => s.close()));

@@ -3,7 +3,7 @@
  * screen and system: REST calls and round trips (one run at BENCH_RT_PROBE_MS latency, from the
  * emulator's request log and timeline), whether the answer equals the minimal plan's, p50/p95 of
  * BENCH_RUNS sequential runs, throughput of BENCH_CONCURRENCY clients, and the server's CPU per
- * request. Systems take turns screen by screen, so a noisy moment hits them alike.
+ * request. Systems take turns run by run within a screen, so a noisy moment hits them alike.
  */
 import os from 'node:os';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -71,27 +71,54 @@ async function probe(system: System, screen: Screen, emulator: Emulator, data: S
   }
 }
 
-async function time(system: System, screen: Screen, data: ScreenData, ctx: BenchContext) {
+/**
+ * p50/p95 of `runs` sequential runs per system, the systems taking turns run by run (so a noisy
+ * moment of the machine hits them alike and the ratios stay fair), then each system's
+ * throughput and server CPU under `concurrency` clients.
+ */
+async function time(systems: System[], screen: Screen, data: ScreenData, ctx: BenchContext, latencyMs: number, dataset: string): Promise<TimingResult[]> {
   const { runs, concurrency, throughputMs } = ctx.options;
-  await system.run(screen, varsFor(data, 1));
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await system.run(screen, varsFor(data, i));
-    times.push(performance.now() - started);
+  const live = new Map<System, number[]>();
+  for (const system of systems) {
+    try {
+      await system.run(screen, varsFor(data, 1)); // warm
+      live.set(system, []);
+    } catch (error) {
+      ctx.log(`    ${system.name} ${screen.id}: failed: ${(error as Error).message}`);
+    }
   }
-  const before = await system.server?.usage();
-  const load = await closedLoop(concurrency, throughputMs, (i) => system.run(screen, varsFor(data, i)));
-  const after = await system.server?.usage();
-  if (load.failed) ctx.log(`    ${system.name} ${screen.id}: ${load.failed} of ${load.failed + load.completed} failed under load (${load.firstError})`);
-  const { p50, p95 } = percentiles(times);
-  return {
-    p50: round(p50),
-    p95: round(p95),
-    perSecond: round(load.perSecond),
-    failed: load.failed,
-    cpuMsPerRequest: before && after && load.completed ? round((after.cpuMs - before.cpuMs) / load.completed, 2) : null,
-  };
+  for (let i = 0; i < runs; i++) {
+    for (const [system, times] of live) {
+      const started = performance.now();
+      try {
+        await system.run(screen, varsFor(data, i));
+        times.push(performance.now() - started);
+      } catch (error) {
+        ctx.log(`    ${system.name} ${screen.id}: failed: ${(error as Error).message}`);
+        live.delete(system);
+      }
+    }
+  }
+  const results: TimingResult[] = [];
+  for (const [system, times] of live) {
+    const before = await system.server?.usage();
+    const load = await closedLoop(concurrency, throughputMs, (i) => system.run(screen, varsFor(data, i)));
+    const after = await system.server?.usage();
+    if (load.failed) ctx.log(`    ${system.name} ${screen.id}: ${load.failed} of ${load.failed + load.completed} failed under load (${load.firstError})`);
+    const { p50, p95 } = percentiles(times);
+    results.push({
+      dataset,
+      latencyMs,
+      screen: screen.id,
+      system: system.name,
+      p50: round(p50),
+      p95: round(p95),
+      perSecond: round(load.perSecond),
+      failed: load.failed,
+      cpuMsPerRequest: before && after && load.completed ? round((after.cpuMs - before.cpuMs) / load.completed, 2) : null,
+    });
+  }
+  return results;
 }
 
 export const screensSuite: Suite = {
@@ -154,14 +181,7 @@ export const screensSuite: Suite = {
           emulator.setLatency(latencyMs);
           ctx.log(`  latency ${latencyMs} ms:`);
           for (const screen of screens) {
-            for (const system of systems) {
-              try {
-                const t = await time(system, screen, data, ctx);
-                result.timings.push({ dataset: dataset.label, latencyMs, screen: screen.id, system: system.name, ...t });
-              } catch (error) {
-                ctx.log(`    ${system.name} ${screen.id}: failed: ${(error as Error).message}`);
-              }
-            }
+            result.timings.push(...(await time(systems, screen, data, ctx, latencyMs, dataset.label)));
             ctx.log(`    ${screen.id}: ${result.timings.filter((r) => r.dataset === dataset.label && r.latencyMs === latencyMs && r.screen === screen.id).map((r) => `${r.system} p50 ${r.p50} ms, ${r.perSecond}/s`).join('; ')}`);
           }
         }

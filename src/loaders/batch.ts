@@ -30,6 +30,11 @@ export const NO_QUERY: RecordQuery = { key: '' };
 export interface FetchedChunk {
   keys: string[];
   result: TwentyRecord[] | Error;
+  /**
+   * The batch went past its `maxRecords` after the first pages (`result` is then the refusal):
+   * a chunk of one key keeps its first page, read with `params`, to go on from.
+   */
+  cut?: { first?: { page: ListPage; params: ListParams } };
 }
 
 /**
@@ -59,13 +64,40 @@ export interface KeyChunk {
 }
 
 /**
+ * What a single parent's relation reads (`company(id) { people(first: 10) }`) when pooled with
+ * the same relation of other single parents (shared.ts): every record of the keys' filter, as a
+ * relation batch reads them, but only where that costs no more calls than each parent's own
+ * page. One key alone reads a first page of `wanted` records (its own page, exactly) and goes on
+ * only while the records stay within `wanted`; several keys read whole pages and go on while the
+ * records stay within a page (or `wanted`, if more) per key and `maxRecords`. Past that the
+ * batch is cut (`FetchedChunk.cut`): a lone key keeps its first page to go on from by cursor,
+ * several keys each read their own page.
+ */
+export async function fetchOneParentPages(
+  client: TwentyClient,
+  object: ObjectPlural,
+  field: string,
+  keys: readonly string[],
+  query: RecordQuery,
+  wanted: number,
+  maxRecords: number,
+): Promise<FetchedChunk[]> {
+  const limit = await client.pageLimit();
+  const unique = [...new Set(keys.filter(isUuid).map(lower))];
+  const chunks = chunkKeys(unique, limit).map((chunk) => ({ keys: chunk, filter: idInFilter(field, chunk) }));
+  if (unique.length === 1) return fetchChunks(client, object, chunks, query, wanted, Math.min(limit, wanted));
+  return fetchChunks(client, object, chunks, query, Math.min(maxRecords, Math.max(wanted, limit) * unique.length));
+}
+
+/**
  * The records of each chunk's filter ANDed with `query`, each chunk paged until complete. The
  * chunks run concurrently; one failing chunk fails only its own keys, so the caller gets
  * `Map<key chunk, records | Error>` back.
  *
  * `maxRecords` caps the whole batch: the first pages of all chunks are read together and their
  * `totalCount`s (which count every match, §2) decide, before any further page, whether the batch
- * may go on; past the cap every key fails with the same BadUserInputError.
+ * may go on; past the cap every key fails with the same BadUserInputError, marked `cut`.
+ * `firstLimit` sizes the first pages (the page limit by default).
  */
 export async function fetchChunks(
   client: TwentyClient,
@@ -73,8 +105,9 @@ export async function fetchChunks(
   chunks: readonly KeyChunk[],
   query: RecordQuery,
   maxRecords = Infinity,
+  firstLimit?: number,
 ): Promise<FetchedChunk[]> {
-  const limit = await client.pageLimit();
+  const limit = firstLimit ?? (await client.pageLimit());
   const firsts = await Promise.all(
     chunks.map(async (chunk): Promise<FirstPage | FetchedChunk> => {
       try {
@@ -96,7 +129,11 @@ export async function fetchChunks(
   // Records already in hand cost nothing more: refuse only what would need further calls.
   if (more && total > maxRecords) {
     const error = tooManyRelated(object, total, maxRecords);
-    return chunks.map((chunk) => ({ keys: chunk.keys, result: error }));
+    return firsts.map((first) => {
+      if (!('page' in first)) return { keys: first.keys, result: error, cut: {} };
+      const kept = first.keys.length === 1 && first.residual === undefined ? { first: { page: first.page, params: first.params } } : {};
+      return { keys: first.keys, result: error, cut: kept };
+    });
   }
   return Promise.all(
     firsts.map(async (first): Promise<FetchedChunk> => {

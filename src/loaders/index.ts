@@ -2,11 +2,12 @@ import DataLoader from 'dataloader';
 import { createReportGroupLoaders } from './report-groups.js';
 import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
-import { byKeyResults, fetchByKeys, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
+import { byKeyResults, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
 import { byValueResults, fetchByValues, type ValueKey } from './by-value.js';
 import { countByKeys } from './count.js';
-import type { FetchByKeys } from './shared.js';
+import { readKeys, type FetchByKeys } from './shared.js';
+import type { ListPage, ListParams } from '../twenty/types.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 
@@ -17,6 +18,11 @@ export type LoaderSite =
   | { kind: 'fk'; object: ObjectPlural; field: string; queryKey: string };
 export type { ByIdLoader } from './by-id.js';
 export type { ValueKey } from './by-value.js';
+
+/** A single parent's relation the pooled read did not take whole: the parent's first page, if read alone. */
+export interface CutRelation {
+  cut: { page: ListPage; params: ListParams } | undefined;
+}
 
 /**
  * The request's loaders (STYLE.md practice 4), bound to the caller's client and discarded with
@@ -30,6 +36,8 @@ export type { ValueKey } from './by-value.js';
  *   relation reached through targets).
  * - `byValue(object, key)`: one record per value of an identifying sub-field (a person's primary
  *   email, a company's domain: `emails.primaryEmail[in]:[…]`), null when none has it.
+ * - `ofOneParent(object, field, query, wanted)`: the same for single parents, each asking
+ *   `wanted` records, read whole only where that costs no more calls than a page each.
  * - `countByForeignKey(object, field, query)`: per parent id, how many records `byForeignKey`
  *   would give, counted by Twenty (groupBy) rather than read.
  * Every record any of them (or a list resolver, through `prime`) sees is primed into `byId`, and
@@ -54,7 +62,7 @@ export function createLoaders(
     fetchKeys?: FetchByKeys;
   } = {},
 ) {
-  const fetchKeys: FetchByKeys = options.fetchKeys ?? ((r) => fetchByKeys(r.client, r.object, r.field, r.keys, r.query, r.maxRecords));
+  const fetchKeys: FetchByKeys = options.fetchKeys ?? readKeys;
   const scheduling = (site: LoaderSite) =>
     options.schedule ? { batchScheduleFn: (callback: () => void) => options.schedule!(site, callback) } : {};
   const relationScanLimit = options.relationScanLimit ?? RELATION_SCAN_LIMIT;
@@ -106,6 +114,9 @@ export function createLoaders(
           const chunks = missing.length === 0 ? [] : await listing(site, () => fetchKeys({ client, object, field: 'id', keys: missing, query, maxRecords: Infinity }));
           const fetched = byKeyResults(missing, chunks);
           const results = new Map(missing.map((id, i) => [id, fetched[i]]));
+          // A copy primed while this batch was in flight serves as well, unless the batch read at
+          // depth 1: a record nested in another answer lacks the relations it expands (§6).
+          if (query.depth === 1) return ids.map((id) => results.get(idKey(id)) ?? known.get(idKey(id)) ?? null);
           return ids.map((id) => known.get(idKey(id)) ?? results.get(idKey(id)) ?? null);
         },
         scheduling(site),
@@ -181,6 +192,35 @@ export function createLoaders(
   }
 
   /**
+   * The relation of single parents (`company(id) { people(first: 10) }`), each asking `wanted`
+   * records: per parent, all its records when the read could take them whole (pooled with the
+   * same relation of other single parents of the operation and of the key's concurrent
+   * operations, shared.ts), else `{ cut }` with the first page of a parent read alone, for the
+   * caller to page on from (or read itself, when there is none).
+   */
+  function ofOneParent(object: ObjectPlural, field: string, query: RecordQuery, wanted: number): DataLoader<string, TwentyRecord[] | CutRelation> {
+    const cacheKey = `${object}\u0000${field}\u0000${query.key}\u0000one:${wanted}`;
+    let loader = fkLoaders.get(cacheKey) as DataLoader<string, TwentyRecord[] | CutRelation> | undefined;
+    if (!loader) {
+      const site: LoaderSite = { kind: 'fk', object, field, queryKey: query.key };
+      loader = new DataLoader(
+        async (parentIds) => {
+          const chunks = await listing(site, () =>
+            fetchKeys({ client, object, field, keys: parentIds, query: reading(query, site), maxRecords: relationScanLimit, wanted }),
+          );
+          const cuts = new Map<string, CutRelation>();
+          for (const chunk of chunks) if (chunk.cut) for (const key of chunk.keys) cuts.set(key, { cut: chunk.cut.first });
+          const grouped = groupedResults(parentIds, chunks.filter((chunk) => !chunk.cut), field);
+          return parentIds.map((id, i) => cuts.get(idKey(id)) ?? grouped[i]);
+        },
+        { cacheKeyFn: idKey, ...scheduling(site) },
+      );
+      fkLoaders.set(cacheKey, loader as unknown as DataLoader<string, TwentyRecord[]>);
+    }
+    return loader;
+  }
+
+  /**
    * Per parent key, how many records of `object` have it as their `field` and match `query`:
    * one grouped count per chunk of keys (count.ts); where the server cannot count that way, the
    * records themselves through `byForeignKey`. The query must have no residual (§4).
@@ -216,5 +256,5 @@ export function createLoaders(
     reports.invalidate(object);
   }
 
-  return { byId, byForeignKey, countByForeignKey, matchingIds, byValue, prime, invalidate, reportGroups: reports.reportGroups };
+  return { byId, byForeignKey, ofOneParent, countByForeignKey, matchingIds, byValue, prime, invalidate, reportGroups: reports.reportGroups };
 }

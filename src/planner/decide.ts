@@ -36,8 +36,11 @@ export interface NodeDecision {
   nestedRecords: boolean;
   /** A root list read past its first page in parallel, from the first page's totalCount. */
   parallelPages: boolean;
-  /** How parents whose depth-1 array may be cut are served: a grouped count when only counted. */
-  fallback?: 'batch' | 'groupCount';
+  /**
+   * How parents whose depth-1 array may be cut are served: under a list, by batch or a grouped
+   * count when only counted; under a single record, by its own page or a count of one record.
+   */
+  fallback?: 'batch' | 'groupCount' | 'page' | 'count';
 }
 
 /**
@@ -95,6 +98,14 @@ export function pageSize(node: PlanNode, nestedDefault: number): number {
   return args.first ?? args.last ?? nestedDefault;
 }
 
+/**
+ * A single record's relation that needs nothing beyond its own records: no relation under it
+ * but the record it hangs from (`company(id) { people { company { id } } }`). Taken from the
+ * record's depth-1 array, it costs no call and no round trip of its own; one with relations
+ * below is better read on its own at depth=1, in parallel with the record (`prefetch`).
+ */
+const selfContained = (node: PlanNode): boolean => node.children.every((child) => pointsBack(child) && child.children.length === 0);
+
 /** Whether a node's records come from a call of ours that can ask depth=1 for its children. */
 function canAskDepth(node: PlanNode, decision: NodeDecision, model: ObjectModel, wholeRecords: ReadonlySet<string>): boolean {
   // Depth-1 relations the schema does not know would look like custom fields to any reader of
@@ -138,11 +149,25 @@ export function decide(nodes: readonly PlanNode[], enabled: ReadonlySet<Decision
       if (relation.kind === 'toOne') {
         decision.source = pointsBack(node) ? 'free' : fromParentPossible ? 'fromParent' : 'byId';
       } else if (!node.underList) {
-        // One parent: paged by Twenty from the parent's id; a root lookup's relations start with it.
-        decision.prefetch = enabled.has('prefetch') && parent.role === 'rootOne';
-        if (relation.kind === 'throughTargets' || (relation.kind === 'oneToMany' && relation.list)) decision.source = 'batch';
-        else decision.source = enabled.has('count') && counting ? 'count' : 'page';
-        decision.parallelPages = enabled.has('parallel-pages') && decision.source === 'page';
+        // One parent: its short array at depth 1 when the relation needs nothing more (the
+        // parent's call brings it, §6), else paged by Twenty from the parent's id; a root
+        // lookup's relations start with it.
+        const own = relation.kind === 'throughTargets' || (relation.kind === 'oneToMany' && relation.list) ? 'batch' : enabled.has('count') && counting ? 'count' : 'page';
+        const byArray =
+          enabled.has('depth') &&
+          relation.kind === 'oneToMany' &&
+          canAskDepth(parent, parentDecision, parent.object, wholeRecords) &&
+          plainArgs(node) &&
+          selfContained(node);
+        if (byArray) {
+          decision.source = 'fromParent';
+          if (own !== 'batch') decision.fallback = own;
+          decision.parallelPages = enabled.has('parallel-pages') && own === 'page';
+        } else {
+          decision.source = own;
+          decision.prefetch = enabled.has('prefetch') && parent.role === 'rootOne';
+          decision.parallelPages = enabled.has('parallel-pages') && decision.source === 'page';
+        }
       } else {
         const groupCount = relation.kind === 'oneToMany' && !relation.list && counting && enabled.has('group-count');
         const byArrays = fromParentPossible && relation.kind === 'oneToMany' && (relation.list || plainArgs(node));

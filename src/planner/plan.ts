@@ -68,6 +68,11 @@ export class OperationPlan {
         if (sites) sites.push(node);
         else this.loaderSites.set(identity, [node]);
       }
+      // A single record's relation is read through the loaders too (pooled with other single
+      // parents, loaders/index.ts `ofOneParent`): at depth 1 when its children come with it. It
+      // starts with the operation (prefetch), so it is no site that batches wait for.
+      const single = singleParentLoader(node, decision);
+      if (single && decision.depth) this.loaderReads.set(single, { depth: 1 });
     }
     if (enabled.has('fields')) this.fields = fieldLists(tree.nodes, decisions);
     if (enabled.has('merge')) {
@@ -179,6 +184,18 @@ export class OperationPlan {
 
 const identityOf = (site: LoaderSite): string =>
   site.kind === 'byId' ? `byId:${site.object}` : site.kind === 'ids' ? `ids:${site.object}:${site.queryKey}` : `fk:${site.object}:${site.field}:${site.queryKey}`;
+
+/** The loader a single parent's one-to-many connection is read through, when it is paged (or may be, past its depth-1 array). */
+function singleParentLoader(node: PlanNode, decision: NodeDecision): string | undefined {
+  const relation = node.relation;
+  if (node.underList || relation?.kind !== 'oneToMany' || relation.list) return undefined;
+  if (decision.source !== 'page' && decision.fallback !== 'page') return undefined;
+  try {
+    return `fk:${node.object.plural}:${relation.foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`;
+  } catch {
+    return undefined; // a bad filter fails in execution
+  }
+}
 
 /** The loaders a node's own reads go through (src/loaders/index.ts identities), and whether each reads at depth 1. */
 function loaderReadsOf(node: PlanNode, decision: NodeDecision): Array<[string, boolean]> {

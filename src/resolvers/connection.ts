@@ -135,13 +135,16 @@ export async function rootConnection(
     extraFilter?: string;
     /** Where the plan puts this read, when there is a plan. */
     site?: Site;
+    /** The first page of a forward read from the start, already read (a pooled read cut short, loaders/batch.ts). */
+    firstPage?: ListPage;
   } = {},
 ): Promise<Connection> {
   checkPaging(args);
   const query = withExtraFilter(toListQuery(spec, args), options.extraFilter);
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
-  if (options.site?.decision.source === 'count') return countConnection(ctx, spec, query);
+  // Counted, or a count whose depth-1 array came cut (a single record's relation, §6).
+  if (options.site?.decision.source === 'count' || options.site?.decision.fallback === 'count') return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
   const depth = options.site?.read.depth;
   const fields = options.site?.read.fields;
@@ -163,17 +166,22 @@ export async function rootConnection(
     let next = cursor;
     let page: ListPage | undefined;
     let first: ListPage | undefined;
+    const given = !backward && !cursor.startingAfter ? options.firstPage : undefined;
     do {
-      const call = client.list(spec.plural, {
-        filter: query.filter,
-        orderBy,
-        limit: Math.min(wanted - records.length, pageLimit),
-        depth,
-        fields,
-        ...next,
-      });
-      if (options.site) ctx.planning.plan?.trackNode(options.site.node, call);
-      page = await call;
+      if (given && !page) {
+        page = given;
+      } else {
+        const call = client.list(spec.plural, {
+          filter: query.filter,
+          orderBy,
+          limit: Math.min(wanted - records.length, pageLimit),
+          depth,
+          fields,
+          ...next,
+        });
+        if (options.site) ctx.planning.plan?.trackNode(options.site.node, call);
+        page = await call;
+      }
       first ??= page;
       if (backward) records.unshift(...page.records);
       else records.push(...page.records);

@@ -14,6 +14,7 @@ import {
   toListQuery,
   type Connection,
   type ConnectionArgs,
+  type ListQuery,
 } from './connection.js';
 import { compareBy, type OrderItem } from './order.js';
 
@@ -39,13 +40,15 @@ export function isSingleParent(path: GraphQLResolveInfo['path'] | undefined): bo
 /**
  * A one-to-many relation by foreign key (`people` of a company: `companyId`).
  *
+ * When the parent's depth-1 answer brought every child (§6), the page is cut from them, at once.
  * Under a single parent it is a root list with the foreign key ANDed to the filter: Twenty pages
- * it, so `first: 1` costs one call whatever the parent has. Under a list of parents, all of them
- * share one batched, filtered, ordered query, read to the end (a page cut per parent cannot be
- * asked of Twenty), and the page is cut per parent in memory; the loader refuses a batch past
- * RELATION_SCAN_LIMIT records.
+ * it, so `first: 1` costs one call whatever the parent has; read forward from the start, the
+ * first page is shared with the same relation of other single parents (`ofOneParent`). Under a
+ * list of parents, all of them share one batched, filtered, ordered query, read to the end (a
+ * page cut per parent cannot be asked of Twenty), and the page is cut per parent in memory; the
+ * loader refuses a batch past RELATION_SCAN_LIMIT records.
  */
-export async function byForeignKeyConnection(
+export function byForeignKeyConnection(
   ctx: RequestContext,
   spec: ObjectSpec,
   field: string,
@@ -54,8 +57,21 @@ export async function byForeignKeyConnection(
   info: Pick<GraphQLResolveInfo, 'path' | 'parentType'>,
   /** Every child of the parent, in id order, when its depth-1 answer brought them whole (§6). */
   children?: TwentyRecord[],
-): Promise<Connection> {
+): Connection | Promise<Connection> {
   checkPaging(args);
+  const query = toListQuery(spec, args);
+  // Synchronous when the records are in hand: no promise for graphql-js to wait on per parent.
+  if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
+    return sliceConnection(children, args, query.order);
+  }
+  return loadedConnection({ ctx, spec, field, parentId, args, info }, query);
+}
+
+/** `byForeignKeyConnection` when the records must be read. */
+async function loadedConnection(
+  { ctx, spec, field, parentId, args, info }: RelationAt,
+  query: ListQuery,
+): Promise<Connection> {
   const site = ctx.planning.plan?.siteAt(info);
   if (isSingleParent(info.path)) {
     // A nested list without first/last holds up to MAX_PAGE_SIZE records (schema doc), a root list only 60.
@@ -65,11 +81,16 @@ export async function byForeignKeyConnection(
         : args.before != null
           ? { ...args, last: MAX_PAGE_SIZE }
           : { ...args, first: MAX_PAGE_SIZE };
-    return rootConnection(ctx, spec, sized, { extraFilter: idInFilter(field, [parentId]), site });
-  }
-  const query = toListQuery(spec, args);
-  if (children && query.filter === undefined && query.residual === undefined && isIdOrder(query.order)) {
-    return sliceConnection(children, args, query.order);
+    const extraFilter = idInFilter(field, [parentId]);
+    const counted = site?.decision.source === 'count' || site?.decision.fallback === 'count';
+    if (sized.first != null && sized.first > 0 && sized.after == null && query.residual === undefined && !counted) {
+      // Forward from the start: pooled with the same relation of other single parents (of this
+      // operation and of the key's concurrent ones), one call for all when it is short.
+      const read = await ctx.loaders.ofOneParent(spec.plural, field, query, sized.first).load(parentId);
+      if (Array.isArray(read)) return sliceConnection(read, sized, query.order);
+      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut?.page });
+    }
+    return rootConnection(ctx, spec, sized, { extraFilter, site });
   }
   if (site?.decision.source === 'groupCount' || site?.decision.fallback === 'groupCount') {
     const totalCount = await ctx.loaders.countByForeignKey(spec.plural, field, query).load(parentId);
@@ -77,6 +98,16 @@ export async function byForeignKeyConnection(
   }
   const records = await ctx.loaders.byForeignKey(spec.plural, field, query).load(parentId);
   return sliceConnection(records, args, query.order);
+}
+
+/** Where a relation is read: the parent's id, the connection's arguments, the resolver's place. */
+interface RelationAt {
+  ctx: RequestContext;
+  spec: ObjectSpec;
+  field: string;
+  parentId: string;
+  args: ConnectionArgs;
+  info: Pick<GraphQLResolveInfo, 'path' | 'parentType'>;
 }
 
 /** Twenty's default order, id ascending (§5): how depth-1 arrays are sorted. */

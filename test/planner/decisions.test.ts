@@ -72,6 +72,15 @@ describe('the planner', () => {
     expect(off.calls).toHaveLength(2);
   });
 
+  it('depth: takes a single record\'s short one-to-many arrays from its own call, counts included', async () => {
+    const query = `query ($id: ID!) { company(id: $id) { name people { totalCount edges { node { id name { firstName } company { id } } } } opportunities { totalCount } } }`;
+    const { on, off } = await withAndWithout('depth', query, { id: company });
+    expect(callNames(on)).toEqual(['GET /rest/companies']);
+    expect(on.calls[0].query.depth).toBe('1');
+    expect(on.body.data.company.people.totalCount).toBeGreaterThan(0);
+    expect(off.calls).toHaveLength(3);
+  });
+
   it('depth: reads notes nested in their targets, one round trip fewer', async () => {
     const { on, off } = await withAndWithout('depth', '{ companies(first: 30) { edges { node { notes { totalCount edges { node { id title } } } } } } }');
     expect(callNames(on)).toEqual(['GET /rest/companies', 'GET /rest/noteTargets']);

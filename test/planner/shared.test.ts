@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors.js';
 import type { FetchedChunk } from '../../src/loaders/batch.js';
-import { SharedBatches, type KeyRead } from '../../src/loaders/shared.js';
+import { MAX_HOLD_MS, SharedBatches, type KeyRead } from '../../src/loaders/shared.js';
 import type { TwentyClient } from '../../src/twenty/types.js';
 import { startPlanners, type Planners } from './helpers.js';
 
@@ -23,14 +23,16 @@ function fakeFetch(ms = 20, fail: (call: number) => boolean = () => false) {
   return { calls, fetch };
 }
 
-const read = (keys: string[]): KeyRead => ({
-  client: {} as TwentyClient,
+/** A read of one operation: its own client (a new one, another operation, unless given). */
+const read = (keys: string[], client = {} as TwentyClient): KeyRead => ({
+  client,
   object: 'people',
   field: 'companyId',
   keys,
   query: { key: '' },
   maxRecords: Infinity,
 });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const keysOf = (chunks: FetchedChunk[]) => chunks.flatMap((c) => (Array.isArray(c.result) ? c.result.map((r) => r.id) : [])).sort();
 
 describe('shared batches', () => {
@@ -51,6 +53,56 @@ describe('shared batches', () => {
     const second = shared.read('key', read(ids.slice(1, 4)));
     await Promise.all([first, second]);
     expect(calls).toEqual([ids.slice(0, 3), [ids[3]]]);
+  });
+
+  it('hold another operation\'s keys while a batch of the same query is in flight, and send them together when it lands', async () => {
+    const { calls, fetch } = fakeFetch(30);
+    const shared = new SharedBatches(fetch);
+    const first = shared.read('key', read([ids[0]]));
+    await sleep(5);
+    const second = shared.read('key', read([ids[1]]));
+    await sleep(5);
+    const third = shared.read('key', read([ids[2], ids[3]]));
+    await sleep(5);
+    expect(calls).toEqual([[ids[0]]]);
+    const answers = await Promise.all([first, second, third]);
+    expect(calls).toEqual([[ids[0]], ids.slice(1)]);
+    expect(answers.map(keysOf)).toEqual([[ids[0]], ids.slice(1), ids.slice(1)]);
+  });
+
+  it('never hold an operation\'s reads for its own batch in flight', async () => {
+    const { calls, fetch } = fakeFetch(30);
+    const shared = new SharedBatches(fetch);
+    const operation = {} as TwentyClient;
+    const first = shared.read('key', read([ids[0]], operation));
+    await sleep(5);
+    const second = shared.read('key', read([ids[1]], operation));
+    await sleep(5);
+    expect(calls).toEqual([[ids[0]], [ids[1]]]);
+    await Promise.all([first, second]);
+  });
+
+  it('send a held batch that keeps taking keys (a burst) at most MAX_HOLD_MS after it opened', async () => {
+    const sentAt = new Map<string, number>();
+    const { calls, fetch } = fakeFetch(20);
+    const shared = new SharedBatches((r) => {
+      for (const key of r.keys) sentAt.set(key, performance.now());
+      return fetch(r);
+    });
+    const many = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
+    const readAt = new Map<string, number>();
+    const sent: Array<Promise<FetchedChunk[]>> = [];
+    for (const key of many) {
+      readAt.set(key, performance.now());
+      sent.push(shared.read('key', read([key])));
+      await sleep(10); // a new operation every 10 ms: never a pause of BURST_GAP_MS
+    }
+    await Promise.all(sent);
+    expect(calls.flat().sort()).toEqual([...many].sort());
+    expect(calls.length).toBeLessThanOrEqual(20); // 40 reads, alone or held
+    // No key waited much more than MAX_HOLD_MS (plus timer slack) for its batch to go.
+    const waits = many.map((key) => sentAt.get(key)! - readAt.get(key)!);
+    expect(Math.max(...waits)).toBeLessThan(MAX_HOLD_MS + 60);
   });
 
   it('never pool the reads of two keys', async () => {
