@@ -138,7 +138,7 @@ export function decide(nodes: readonly PlanNode[], enabled: ReadonlySet<Decision
     } else if (node.role === 'rootList') {
       decision.source = enabled.has('count') && counting ? 'count' : 'page';
       decision.parallelPages = enabled.has('parallel-pages') && decision.source === 'page';
-    } else if (node.role === 'rootOne') {
+    } else if (node.role === 'rootOne' || node.role === 'entities') {
       decision.source = 'byId';
     } else if (parent && parentDecision && node.relation) {
       const relation = node.relation;

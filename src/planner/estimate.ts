@@ -41,12 +41,13 @@ interface Bound {
  */
 export function recordsBounds(tree: OperationTree, pageLimit: number): Map<PlanNode, Bound> {
   const bounds = new Map<PlanNode, Bound>();
-  for (const node of tree.nodes) {
+  for (const node of allNodes(tree)) {
     const parent = node.parent && bounds.get(node.parent);
     let bound: Bound;
     if (countOnly(node)) bound = { records: 0, distinct: true };
     else if (node.role === 'rootList') bound = { records: Math.min(pageSize(node, ROOT_DEFAULT), MAX_PAGE_SIZE), distinct: true };
     else if (node.role === 'rootOne') bound = { records: 1, distinct: true };
+    else if (node.entities) bound = { records: node.entities.count, distinct: node.entities.distinct };
     else if (node.role === 'mutation') bound = { records: Math.max(1, inputsOf(node)), distinct: true };
     else if (!parent || !node.relation) bound = { records: 0, distinct: true };
     else if (node.relation.kind === 'toOne') bound = { records: parent.records, distinct: false };
@@ -67,6 +68,9 @@ export function recordsBounds(tree: OperationTree, pageLimit: number): Map<PlanN
   }
   return bounds;
 }
+
+/** The plan's nodes, then the `_entities` subtrees (operation.ts): parents before children. */
+export const allNodes = (tree: OperationTree): PlanNode[] => (tree.entities.length > 0 ? [...tree.nodes, ...tree.entities] : tree.nodes);
 
 const inputsOf = (node: PlanNode): number => {
   const inputs = (node.args as { inputs?: unknown[] }).inputs;
@@ -108,7 +112,7 @@ export function estimate(
     return args.first ?? args.last ?? P;
   };
 
-  for (const node of tree.nodes) {
+  for (const node of allNodes(tree)) {
     const decision = decisions.get(node)!;
     const parentReady = node.parent ? ready.get(node.parent)! : 0;
     const parentExpected = node.parent ? expected.get(node.parent)! : 1;
@@ -140,6 +144,13 @@ export function estimate(
         break;
       }
       case 'byId':
+        if (node.entities) {
+          // The reference resolvers load every representation in the operation's first tick.
+          done = 1;
+          for (const read of node.entities.reads) reads.push({ identity: read.identity, round: done, keys: read.keys });
+          count = node.entities.count;
+          break;
+        }
         done = (node.role === 'rootOne' ? 0 : parentReady) + 1;
         // Root lookups all load in the operation's first tick: one batch whatever the plan.
         if (node.role === 'rootOne') reads.push({ identity: `byId:${node.object.plural}`, round: done, keys: 1 });
@@ -203,7 +214,7 @@ export function estimate(
   if (options.metadataCall) roundTrips = Math.max(roundTrips, 1);
 
   let records = 0;
-  for (const node of tree.nodes) if (node.select.records) records += bounds.get(node)!.records;
+  for (const node of allNodes(tree)) if (node.select.records) records += bounds.get(node)!.records;
   return { calls, roundTrips, records };
 }
 

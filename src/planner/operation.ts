@@ -10,6 +10,7 @@ import {
   getDirectiveValues,
   getNamedType,
   GraphQLIncludeDirective,
+  GraphQLList,
   GraphQLSkipDirective,
   isAbstractType,
   isListType,
@@ -26,7 +27,7 @@ import {
 } from 'graphql';
 import { modelOfType, objectModel, relationOf, type ObjectModel, type RelationModel } from '../model/index.js';
 
-export type NodeRole = 'rootList' | 'rootOne' | 'mutation' | 'relation';
+export type NodeRole = 'rootList' | 'rootOne' | 'mutation' | 'relation' | 'entities';
 /** How the field returns its records: a Relay connection, a plain list, or one record. */
 export type NodeShape = 'connection' | 'list' | 'one';
 
@@ -68,9 +69,21 @@ export interface PlanNode {
   /** Some list lies between the root and this field: its parents come several at a time. */
   underList: boolean;
   select: NodeSelection;
+  /** An `_entities` root (role `entities`): the representations of this node's type. */
+  entities?: EntityLookups;
 }
 
-/** A field the planner does not model (another part's root field, `_entities`, …). */
+/** What an `_entities` field asks of one entity type: its records, and the lookups that find them. */
+export interface EntityLookups {
+  /** Representations of this type: the records the node yields at most. */
+  count: number;
+  /** No representation repeats another (each record appears once at this level). */
+  distinct: boolean;
+  /** The loader reads of the reference resolvers (src/federation/entities.ts): by id, or by a key's value. */
+  reads: Array<{ identity: string; keys: number }>;
+}
+
+/** A field the planner does not model (another part's root field, …). */
 export interface OtherField {
   root: string;
   fieldName: string;
@@ -81,6 +94,13 @@ export interface OperationTree {
   operation: OperationDefinitionNode;
   nodes: PlanNode[];
   roots: PlanNode[];
+  /**
+   * The subtrees of `_entities` fields (federation), one root per entity type. They are
+   * estimated and bound like the rest, and their fields join the operation's `fields=` lists,
+   * but they are not sites of the plan: their records come from the reference resolvers, and
+   * their relations run as plain per-relation batching (planOperation decides them so).
+   */
+  entities: PlanNode[];
   /** Root fields outside the object model, counted one call each by the estimate. */
   others: OtherField[];
 }
@@ -94,9 +114,12 @@ export function readOperation(
 ): OperationTree {
   const nodes: PlanNode[] = [];
   const roots: PlanNode[] = [];
+  const entities: PlanNode[] = [];
   const others: OtherField[] = [];
   const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
-  if (!rootType) return { operation, nodes, roots, others };
+  if (!rootType) return { operation, nodes, roots, entities, others };
+  /** Where new nodes go: the plan's own nodes, or an `_entities` subtree. */
+  let sink = nodes;
   const collect = (type: GraphQLObjectType, fieldNodes: readonly FieldNode[]) => collectSubfields(type, fieldNodes, fragments, variables, schema);
 
   function addNode(
@@ -107,12 +130,12 @@ export function readOperation(
   ): PlanNode {
     const node: PlanNode = {
       ...init,
-      id: nodes.length,
+      id: nodes.length + entities.length,
       key: nodeKey(path, init.parentType),
       children: [],
       select: { records: false, totalCount: false, pageInfo: false, cursors: false, fields: new Set(['id']), allFields: false, metadata: false, reports: new Set() },
     };
-    nodes.push(node);
+    sink.push(node);
     readSelection(node, path, fieldNodes, returnType);
     return node;
   }
@@ -193,6 +216,13 @@ export function readOperation(
     const name = fieldNodes[0].name.value;
     if (name === '__typename' || name.startsWith('__')) continue;
     const fieldDef = rootType.getFields()[name];
+    if (name === '_entities' && fieldDef && operation.operation === 'query') {
+      sink = entities;
+      const unknown = readEntities(key, fieldDef, fieldNodes, addNode);
+      sink = nodes;
+      if (unknown) others.push({ root: key, fieldName: name, parentType: rootType.name });
+      continue;
+    }
     const model = fieldDef && (modelOfType(getNamedType(fieldDef.type).name) ?? modelOfType(connectionNodeType(fieldDef.type)));
     if (!fieldDef || !model) {
       others.push({ root: key, fieldName: name, parentType: rootType.name });
@@ -220,7 +250,56 @@ export function readOperation(
       ),
     );
   }
-  return { operation, nodes, roots, others };
+  return { operation, nodes, roots, entities, others };
+
+  /**
+   * One node per entity type an `_entities` field is asked for, with that type's selection (the
+   * `... on Company { … }` fragments) and its representations' lookups. Returns whether some
+   * representation names a type outside the model (one call more, as any other field).
+   */
+  function readEntities(key: string, fieldDef: GraphQLField<unknown, unknown>, fieldNodes: FieldNode[], add: typeof addNode): boolean {
+    const representations = (argumentsOf(fieldDef, fieldNodes[0], variables) as { representations?: unknown }).representations;
+    if (!Array.isArray(representations)) return false;
+    const byType = new Map<string, Array<Record<string, unknown>>>();
+    let unknown = false;
+    for (const representation of representations) {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
+      if (!type || !modelOfType(type.name)) {
+        unknown = true;
+        continue;
+      }
+      const list = byType.get(type.name);
+      if (list) list.push(representation as Record<string, unknown>);
+      else byType.set(type.name, [representation as Record<string, unknown>]);
+    }
+    for (const [typename, list] of byType) {
+      const model = modelOfType(typename)!;
+      const type = schema.getType(typename) as GraphQLObjectType;
+      const node = add(
+        { root: key, responseKey: key, fieldName: '_entities', parentType: rootType!.name, role: 'entities', shape: 'list', object: model, args: {}, underList: false },
+        [key],
+        fieldNodes,
+        new GraphQLList(type),
+      );
+      node.entities = entityLookups(model, list);
+      // A lookup by a key's value matches records on that field: keep it in `fields=`.
+      for (const representation of list) if (representation.id == null) for (const field of Object.keys(representation)) if (field !== '__typename') node.select.fields.add(field);
+    }
+    return unknown;
+  }
+}
+
+/** The reads the reference resolvers make for one type's representations (by id, else by the key present). */
+function entityLookups(model: ObjectModel, representations: Array<Record<string, unknown>>): EntityLookups {
+  const reads = new Map<string, number>();
+  for (const representation of representations) {
+    const key = representation.id != null ? 'id' : (Object.keys(representation).find((field) => field !== '__typename') ?? 'id');
+    const identity = key === 'id' ? `byId:${model.plural}` : `value:${model.plural}:${key}`;
+    reads.set(identity, (reads.get(identity) ?? 0) + 1);
+  }
+  const distinct = new Set(representations.map((r) => JSON.stringify(r))).size === representations.length;
+  return { count: representations.length, distinct, reads: [...reads].map(([identity, keys]) => ({ identity, keys })) };
 }
 
 /** The key a resolver finds its node by: response keys without list indices, and its parent type. */

@@ -6,7 +6,7 @@
  */
 import { getVariableValues, Kind, type DocumentNode, type GraphQLObjectType, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { decide, DECISIONS, type Decision, type NodeDecision } from './decide.js';
-import { estimate, recordsBounds, type CostEstimate } from './estimate.js';
+import { allNodes, estimate, recordsBounds, type CostEstimate } from './estimate.js';
 import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
 import { isUuid } from '../twenty/filter-values.js';
@@ -74,7 +74,8 @@ export class OperationPlan {
       const single = singleParentLoader(node, decision);
       if (single && decision.depth) this.loaderReads.set(single, { depth: 1 });
     }
-    if (enabled.has('fields')) this.fields = fieldLists(tree.nodes, decisions);
+    // `_entities` subtrees read the same objects through the same loaders: their fields count.
+    if (enabled.has('fields')) this.fields = fieldLists(allNodes(tree), decisions);
     if (enabled.has('merge')) {
       const contributors = mergeContributors(this.loaderSites);
       if (contributors.size > 0) this.merger = new BatchMerger((identity) => contributors.get(identity));
@@ -247,11 +248,11 @@ export function planOperation(
   if (coerced.errors) return undefined;
   const tree = readOperation(schema, operation, fragments, coerced.coerced);
   const bounds = recordsBounds(tree, options.pageLimit);
-  const decisions = decide(tree.nodes, options.decisions, {
-    pageLimit: options.pageLimit,
-    parentsBound: (node) => (node.parent ? bounds.get(node.parent)!.records : 1),
-  });
-  const needsMetadata = tree.nodes.some((node) => node.relation?.kind === 'throughTargets' || node.select.metadata);
+  const facts = { pageLimit: options.pageLimit, parentsBound: (node: PlanNode) => (node.parent ? bounds.get(node.parent)!.records : 1) };
+  const decisions = decide(tree.nodes, options.decisions, facts);
+  // `_entities` subtrees run as plain batching (operation.ts): decided with no decision taken.
+  for (const [node, decision] of decide(tree.entities, new Set(), facts)) decisions.set(node, decision);
+  const needsMetadata = allNodes(tree).some((node) => node.relation?.kind === 'throughTargets' || node.select.metadata);
   const cost = estimate(tree, decisions, {
     pageLimit: options.pageLimit,
     merge: options.decisions.has('merge'),

@@ -14,7 +14,7 @@ describe('FEDERATION=on keeps every other feature', () => {
   let opportunities: Rec[];
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { companies: 80 }, config: { federation: true, reportCacheTtlMs: 0 } });
+    stack = await startStack({ emulator: { companies: 80 }, config: { federation: true, reportCacheTtlMs: 0, debugUpstream: true } });
     [companies, opportunities] = await Promise.all([restAll(stack, 'companies'), restAll(stack, 'opportunities')]);
   });
   afterAll(() => stack?.close());
@@ -47,5 +47,41 @@ describe('FEDERATION=on keeps every other feature', () => {
     });
     expect(response!.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
     expect(calls).toEqual([]);
+  });
+  it("refuses a multiplying query under _entities before any REST call (the planner's records bound)", async () => {
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company {
+      people { edges { node { company { people { edges { node { id } } } } } } }
+    } } }`;
+    let response: Awaited<ReturnType<Stack['query']>> | undefined;
+    const calls = await callsDuring(stack, async () => {
+      response = await stack.query(query, { r: companies.slice(0, 60).map((c) => company(c.id)) });
+    });
+    expect(response!.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', maxResponseRecords: expect.any(Number) });
+    expect(calls).toEqual([]);
+  });
+
+  it("reads what _entities selects when the same operation reads that object elsewhere (fields= is the union of both)", async () => {
+    const [first, second] = companies;
+    const { body } = await stack.query(
+      `query ($r: [_Any!]!, $id: ID!) {
+        company(id: $id) { id }
+        _entities(representations: $r) { ... on Company { id name employees people(first: 2) { edges { node { id jobTitle } } } } }
+      }`,
+      { r: [company(second.id)], id: first.id },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities[0]).toMatchObject({ id: second.id, name: second.name, employees: second.employees ?? null });
+    expect(body.data._entities[0].name).toEqual(expect.any(String));
+  });
+
+  it("counts _entities' nested reads in the estimate: each relation level is one batched call", async () => {
+    const { body } = await stack.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { id people(first: 3) { edges { node { id company { id } } } } } } }`,
+      { r: companies.slice(0, 10).map((c) => company(c.id)) },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toHaveLength(10);
+    // The companies by id, then their people in one batch; each person's company is in hand.
+    expect(body.extensions?.cost).toMatchObject({ estimatedCalls: 2, calls: 2, estimatedRoundTrips: 2, roundTrips: 2 });
   });
 });
