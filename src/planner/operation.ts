@@ -6,13 +6,8 @@
  * node matches one resolver path of the execution.
  */
 import {
-  getArgumentValues,
-  getDirectiveValues,
   getNamedType,
-  GraphQLIncludeDirective,
   GraphQLList,
-  GraphQLSkipDirective,
-  isAbstractType,
   isListType,
   isNonNullType,
   Kind,
@@ -23,9 +18,10 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { modelOfType, objectModel, relationOf, type ObjectModel, type RelationModel } from '../model/index.js';
+import { argumentsOf, collectSubfields } from './collect.js';
+import { entityLookups, keyFieldsOf, representationsByType } from './entities.js';
 
 export type NodeRole = 'rootList' | 'rootOne' | 'mutation' | 'relation' | 'entities';
 /** How the field returns its records: a Relay connection, a plain list, or one record. */
@@ -258,21 +254,8 @@ export function readOperation(
    * representation names a type outside the model (one call more, as any other field).
    */
   function readEntities(key: string, fieldDef: GraphQLField<unknown, unknown>, fieldNodes: FieldNode[], add: typeof addNode): boolean {
-    const representations = (argumentsOf(fieldDef, fieldNodes[0], variables) as { representations?: unknown }).representations;
-    if (!Array.isArray(representations)) return false;
-    const byType = new Map<string, Array<Record<string, unknown>>>();
-    let unknown = false;
-    for (const representation of representations) {
-      const typename = (representation as { __typename?: unknown } | null)?.__typename;
-      const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
-      if (!type || !modelOfType(type.name)) {
-        unknown = true;
-        continue;
-      }
-      const list = byType.get(type.name);
-      if (list) list.push(representation as Record<string, unknown>);
-      else byType.set(type.name, [representation as Record<string, unknown>]);
-    }
+    const args = argumentsOf(fieldDef, fieldNodes[0], variables) as { representations?: unknown };
+    const { byType, unknown } = representationsByType(schema, args.representations);
     for (const [typename, list] of byType) {
       const model = modelOfType(typename)!;
       const type = schema.getType(typename) as GraphQLObjectType;
@@ -283,23 +266,10 @@ export function readOperation(
         new GraphQLList(type),
       );
       node.entities = entityLookups(model, list);
-      // A lookup by a key's value matches records on that field: keep it in `fields=`.
-      for (const representation of list) if (representation.id == null) for (const field of Object.keys(representation)) if (field !== '__typename') node.select.fields.add(field);
+      for (const field of keyFieldsOf(list)) node.select.fields.add(field);
     }
     return unknown;
   }
-}
-
-/** The reads the reference resolvers make for one type's representations (by id, else by the key present). */
-function entityLookups(model: ObjectModel, representations: Array<Record<string, unknown>>): EntityLookups {
-  const reads = new Map<string, number>();
-  for (const representation of representations) {
-    const key = representation.id != null ? 'id' : (Object.keys(representation).find((field) => field !== '__typename') ?? 'id');
-    const identity = key === 'id' ? `byId:${model.plural}` : `value:${model.plural}:${key}`;
-    reads.set(identity, (reads.get(identity) ?? 0) + 1);
-  }
-  const distinct = new Set(representations.map((r) => JSON.stringify(r))).size === representations.length;
-  return { count: representations.length, distinct, reads: [...reads].map(([identity, keys]) => ({ identity, keys })) };
 }
 
 /** The key a resolver finds its node by: response keys without list indices, and its parent type. */
@@ -314,60 +284,4 @@ const shapeOf = (relation: RelationModel): NodeShape =>
 function connectionNodeType(type: GraphQLOutputType): string {
   const name = getNamedType(type).name;
   return name.endsWith('Connection') ? name.slice(0, -'Connection'.length) : '';
-}
-
-function argumentsOf(fieldDef: GraphQLField<unknown, unknown>, fieldNode: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  try {
-    return getArgumentValues(fieldDef, fieldNode, variables);
-  } catch {
-    // Invalid arguments fail in execution with graphql-js's own message; plan as if absent.
-    return {};
-  }
-}
-
-/**
- * graphql-js's field collection (spec "CollectFields") over the selection sets of several
- * field nodes that share a response key: fragments spread once, `@skip`/`@include` applied,
- * type conditions checked against the one object type (the schema has no abstract types here).
- */
-function collectSubfields(
-  type: GraphQLObjectType,
-  fieldNodes: readonly FieldNode[],
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  schema: GraphQLSchema,
-): Map<string, FieldNode[]> {
-  const fields = new Map<string, FieldNode[]>();
-  const visited = new Set<string>();
-  const included = (node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1]) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-  const applies = (condition: string | undefined) => {
-    if (!condition) return true;
-    const conditional = schema.getType(condition);
-    if (!conditional) return false;
-    if (conditional === type) return true;
-    return isAbstractType(conditional) && schema.isSubType(conditional, type);
-  };
-  const walk = (selectionSet: SelectionSetNode | undefined) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const list = fields.get(key);
-        if (list) list.push(selection);
-        else fields.set(key, [selection]);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(selection.typeCondition?.name.value)) walk(selection.selectionSet);
-      } else {
-        const name = selection.name.value;
-        if (visited.has(name)) continue;
-        visited.add(name);
-        const fragment = fragments[name];
-        if (fragment && applies(fragment.typeCondition.name.value)) walk(fragment.selectionSet);
-      }
-    }
-  };
-  for (const fieldNode of fieldNodes) walk(fieldNode.selectionSet);
-  return fields;
 }
