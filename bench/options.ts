@@ -57,7 +57,7 @@ export function benchOptions(env: Env, argv: string[]): BenchOptions {
   return {
     quick,
     suites: env.BENCH_SUITES?.trim() ? list('BENCH_SUITES', '') : null,
-    runs: int('BENCH_RUNS', quick ? 3 : 7, 1),
+    runs: int('BENCH_RUNS', quick ? 3 : 21, 1),
     latencies,
     datasets,
     systems: list('BENCH_SYSTEMS', 'bff,naive,mesh,plan,hop'),
