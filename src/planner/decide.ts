@@ -113,6 +113,8 @@ function canAskDepth(node: PlanNode, decision: NodeDecision, model: ObjectModel,
   if (wholeRecords.has(model.plural)) return false;
   if (model.plural === 'noteTargets' || model.plural === 'taskTargets') return false;
   if (decision.nestedRecords) return false; // nested records carry no relations (§6)
+  // `_entities` found by an alternative key go through a by-value loader that reads no depth.
+  if (node.entities?.reads.some((read) => !read.identity.startsWith('byId:'))) return false;
   return decision.source === 'page' || decision.source === 'byId' || decision.source === 'batch';
 }
 

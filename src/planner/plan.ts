@@ -15,6 +15,9 @@ import { fieldLists, type FieldLists } from './fields.js';
 import { BatchMerger, mergeContributors, nextTick } from './merge.js';
 import { nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
 
+/** The decisions `_entities` subtrees take: applied by the loaders and resolvers, with no site. */
+const ENTITY_DECISIONS: readonly Decision[] = ['depth', 'fields'];
+
 export interface PlanOptions {
   /** The server's page limit (§3): 200 on current Twenty, 60 on older servers. */
   pageLimit: number;
@@ -73,6 +76,10 @@ export class OperationPlan {
       // starts with the operation (prefetch), so it is no site that batches wait for.
       const single = singleParentLoader(node, decision);
       if (single && decision.depth) this.loaderReads.set(single, { depth: 1 });
+    }
+    // The loaders an `_entities` subtree reads through ask depth=1 when its children come that way.
+    for (const node of tree.entities) {
+      for (const [identity, depth] of loaderReadsOf(node, decisions.get(node)!)) if (depth) this.loaderReads.set(identity, { depth: 1 });
     }
     // `_entities` subtrees read the same objects through the same loaders: their fields count.
     if (enabled.has('fields')) this.fields = fieldLists(allNodes(tree), decisions);
@@ -250,8 +257,11 @@ export function planOperation(
   const bounds = recordsBounds(tree, options.pageLimit);
   const facts = { pageLimit: options.pageLimit, parentsBound: (node: PlanNode) => (node.parent ? bounds.get(node.parent)!.records : 1) };
   const decisions = decide(tree.nodes, options.decisions, facts);
-  // `_entities` subtrees run as plain batching (operation.ts): decided with no decision taken.
-  for (const [node, decision] of decide(tree.entities, new Set(), facts)) decisions.set(node, decision);
+  // `_entities` subtrees are no sites of the plan (operation.ts): of its decisions they take only
+  // those the loaders and resolvers apply by themselves, whoever reads: depth=1 on a loader's
+  // reads (relations then come from the records) and the fields lists.
+  const forEntities = new Set(ENTITY_DECISIONS.filter((decision) => options.decisions.has(decision)));
+  for (const [node, decision] of decide(tree.entities, forEntities, facts)) decisions.set(node, decision);
   const needsMetadata = allNodes(tree).some((node) => node.relation?.kind === 'throughTargets' || node.select.metadata);
   const cost = estimate(tree, decisions, {
     pageLimit: options.pageLimit,

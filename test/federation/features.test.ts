@@ -74,14 +74,27 @@ describe('FEDERATION=on keeps every other feature', () => {
     expect(body.data._entities[0].name).toEqual(expect.any(String));
   });
 
-  it("counts _entities' nested reads in the estimate: each relation level is one batched call", async () => {
-    const { body } = await stack.query(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { id people(first: 3) { edges { node { id company { id } } } } } } }`,
-      { r: companies.slice(0, 10).map((c) => company(c.id)) },
-    );
-    expect(body.errors).toBeUndefined();
-    expect(body.data._entities).toHaveLength(10);
-    // The companies by id, then their people in one batch; each person's company is in hand.
-    expect(body.extensions?.cost).toMatchObject({ estimatedCalls: 2, calls: 2, estimatedRoundTrips: 2, roundTrips: 2 });
+  it("plans _entities as companies: people at depth=1 with the companies (one call), or one batch per relation for companies found by domain", async () => {
+    const people = await restAll(stack, 'people');
+    const ten = companies.slice(0, 10);
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { id people { edges { node { id company { id } } } } } } }`;
+    const expected = ten.map((c) => people.filter((p) => p.companyId === c.id).map((p) => p.id).sort());
+    expect(expected.flat().length).toBeGreaterThan(0);
+    const peopleOf = (body: Rec) => body.data._entities.map((c: Rec) => c.people.edges.map((e: Rec) => e.node.id).sort());
+
+    // By id: the companies' own call brings their people (short arrays, §6); each person's company is in hand.
+    const byId = (await stack.query(query, { r: ten.map((c) => company(c.id)) })).body;
+    expect(byId.errors).toBeUndefined();
+    expect(peopleOf(byId)).toEqual(expected);
+    expect(byId.extensions?.cost).toMatchObject({ estimatedCalls: 1, calls: 1, estimatedRoundTrips: 1, roundTrips: 1 });
+
+    // By domain: the by-value loader reads no depth, so the people come in one batch after.
+    const withDomain = ten.filter((c) => c.domainName?.primaryLinkUrl);
+    const byDomain = (
+      await stack.query(query, { r: withDomain.map((c) => ({ __typename: 'Company', domainName: { primaryLinkUrl: c.domainName.primaryLinkUrl } })) })
+    ).body;
+    expect(byDomain.errors).toBeUndefined();
+    expect(peopleOf(byDomain)).toEqual(withDomain.map((c) => people.filter((p) => p.companyId === c.id).map((p) => p.id).sort()));
+    expect(byDomain.extensions?.cost).toMatchObject({ estimatedCalls: 2, calls: 2, estimatedRoundTrips: 2, roundTrips: 2 });
   });
 });
