@@ -28,12 +28,15 @@ export function representationsByType(schema: GraphQLSchema, representations: un
   return { byType, unknown };
 }
 
-/** Fields a lookup by a key's value matches records on (kept in `fields=`). */
-export function keyFieldsOf(representations: Representation[]): Set<string> {
+/**
+ * Fields a lookup by a key's value matches records on (kept in `fields=`): only the object's own
+ * fields, so a representation's names never reach a query string.
+ */
+export function keyFieldsOf(model: ObjectModel, representations: Representation[]): Set<string> {
   const fields = new Set<string>();
   for (const representation of representations) {
     if (representation.id != null) continue;
-    for (const field of Object.keys(representation)) if (field !== '__typename') fields.add(field);
+    for (const field of Object.keys(representation)) if (model.fields.some((known) => known.name === field)) fields.add(field);
   }
   return fields;
 }

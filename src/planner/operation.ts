@@ -266,7 +266,7 @@ export function readOperation(
         new GraphQLList(type),
       );
       node.entities = entityLookups(model, list);
-      for (const field of keyFieldsOf(list)) node.select.fields.add(field);
+      for (const field of keyFieldsOf(model, list)) node.select.fields.add(field);
     }
     return unknown;
   }

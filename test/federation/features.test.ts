@@ -97,4 +97,19 @@ describe('FEDERATION=on keeps every other feature', () => {
     expect(peopleOf(byDomain)).toEqual(withDomain.map((c) => people.filter((p) => p.companyId === c.id).map((p) => p.id).sort()));
     expect(byDomain.extensions?.cost).toMatchObject({ estimatedCalls: 2, calls: 2, estimatedRoundTrips: 2, roundTrips: 2 });
   });
+
+  it("never lets a representation's field names into a query string (fields=)", async () => {
+    let body: Rec = {};
+    const calls = await callsDuring(stack, async () => {
+      body = (
+        await stack.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { id name } } }`, {
+          r: [company(companies[0].id), { __typename: 'Company', 'name,accountOwner&depth=2': 'x' }],
+        })
+      ).body;
+    });
+    expect(body.data._entities[0]).toMatchObject({ id: companies[0].id, name: companies[0].name });
+    expect(body.errors?.map((e: Rec) => [e.path, e.extensions.code])).toEqual([[['_entities', 1], 'BAD_USER_INPUT']]);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(JSON.stringify(call.query)).not.toContain('accountOwner&');
+  });
 });
