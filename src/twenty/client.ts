@@ -59,8 +59,6 @@ export interface TransportOptions {
   rateLimitBackoffMs?: number;
   /** Calls of one workspace key in flight at once. @default 16 */
   concurrencyPerKey?: number;
-  /** Sockets to Twenty in all; unset for no limit (each key is capped by `concurrencyPerKey`). */
-  connections?: number;
   /** Process-wide hook, once per HTTP attempt (metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
   /** Once per call that failed for good, after its retries (one log line per failure). */
@@ -158,7 +156,6 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     maxRetries: Math.floor(positive('maxRetries', options.maxRetries, 3)),
     retryBaseMs: positive('retryBaseMs', options.retryBaseMs, 100),
     maxWaitMs,
-    connections: options.connections === undefined ? undefined : Math.floor(positive('connections', options.connections, 0, 1)),
     budget,
     onCall: options.onCall,
     onFailure: options.onFailure,

@@ -40,8 +40,6 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** Longest a call may wait for the budget in all (the budget enforces it; set on each ticket). */
   maxWaitMs: number;
-  /** Sockets to Twenty; undefined for no limit (the budget caps each workspace key instead). */
-  connections: number | undefined;
   budget: OutboundBudget;
   onCall?: (event: UpstreamCallEvent) => void;
   /** Once per call that ends in an error, after its last attempt (logs: one line per failure, not per retry). */
@@ -105,7 +103,9 @@ export class Http {
     // `https://host/rest` and `https://host` both mean the same server: paths below add `/rest`.
     this.prefix = url.pathname.replace(/\/+$/, '').replace(/\/rest$/, '');
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? null,
+      // No socket limit: the budget caps each workspace key (concurrencyPerKey) instead, so one
+      // key's hung calls cannot take another's connections.
+      connections: null,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },
