@@ -10,7 +10,7 @@ import { type BucketSpec, type BudgetStore, MemoryBudgetStore } from './budget/s
 import { Http } from './http.js';
 import type { GroupByAnswer } from './types.js';
 import { assertObjectPlural } from './names.js';
-import type { CallPriority, CallScope } from './scope.js';
+import { CALL_PRIORITIES, type CallPriority, type CallScope } from './scope.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
 import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { isUuid } from './filter-values.js';
@@ -120,8 +120,6 @@ interface ServerFacts {
   fields: FieldsSupport;
 }
 
-const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
-
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
   if (!/^https?:\/\//.test(options.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
   const positive = (name: string, value: number | undefined, fallback: number, min = 0): number => {
@@ -167,7 +165,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     clientFor(token, bound = {}) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
       const priority = bound.priority ?? 'interactive';
-      if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+      checkPriority(priority);
       if (bound.deadline !== undefined && !Number.isFinite(bound.deadline)) throw new TypeError(`deadline must be epoch ms, got ${String(bound.deadline)}`);
       return new Client(http, facts, token, { ...bound, priority, key: workspaceKey(options.baseUrl, token), operationTimeoutMs });
     },
@@ -205,7 +203,7 @@ class Client implements TwentyClient {
 
   atPriority(priority: CallPriority): TwentyClient {
     if (priority === this.binding.priority) return this;
-    if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+    checkPriority(priority);
     let client = this.atOtherPriorities.get(priority);
     if (!client) this.atOtherPriorities.set(priority, (client = new Client(this.http, this.facts, this.token, { ...this.binding, priority })));
     return client;
@@ -474,6 +472,11 @@ function queryString(params: Record<string, string | undefined>): string {
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/** Bindings come from JavaScript callers too (reports, feeds): an unknown class would never be picked. */
+function checkPriority(priority: CallPriority): void {
+  if (!CALL_PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${CALL_PRIORITIES.join(', ')}, got ${String(priority)}`);
 }
 
 function checkId(id: string): void {
