@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { LIMIT_ERROR_CODE } from './use-operation-limits.js';
 import { describeOperation } from './operation-name.js';
+import { errorsByResult } from './result-errors.js';
 
 /**
  * Operation names come from callers, so each new one would be a new series for ever: the first
@@ -90,9 +91,8 @@ export function useMetrics(
     },
     // Every HTTP answer, refusals before parsing and validation included (which never reach onExecute).
     onResultProcess({ result }) {
-      const results = Array.isArray(result) ? result : isAsyncIterable(result) ? [] : [result];
-      for (const one of results) {
-        const limit = refusedBy((one.errors ?? []) as GraphQLError[]);
+      for (const errors of errorsByResult(result)) {
+        const limit = refusedBy(errors);
         if (limit) metrics.refused.inc({ limit });
       }
     },
