@@ -31,7 +31,7 @@ export function twentyBuckets(perMinute: number, perSecond: number): BucketSpec[
 }
 
 /** Twenty's own limits (§9): 100 a minute and 100 a second per workspace. */
-export const TWENTY_BUCKETS: readonly BucketSpec[] = twentyBuckets(100, 100);
+const TWENTY_BUCKETS: readonly BucketSpec[] = twentyBuckets(100, 100);
 
 export interface TransportOptions {
   /** e.g. 'http://127.0.0.1:3001' or 'https://api.twenty.com' (REST paths are `${baseUrl}/rest/...`). */

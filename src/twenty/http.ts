@@ -87,7 +87,7 @@ type Outcome =
   | { kind: 'cancelled' };
 
 /** Room for the path within Node's default 16 KB request head, leaving space for headers. */
-export const MAX_PATH_CHARS = 15_000;
+const MAX_PATH_CHARS = 15_000;
 const RETRYABLE_GET_STATUS = new Set([502, 503, 504]);
 /** Error codes that prove no byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
