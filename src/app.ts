@@ -220,7 +220,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const webSocket = attachWebSocket(server, app.yoga, { path: '/graphql', fallbackKey: app.config.twentyApiKey, trustedOrigins: app.config.corsOrigins });
+  const webSocket = attachWebSocket(server, app.yoga, { path: GRAPHQL_PATH, fallbackKey: app.config.twentyApiKey, trustedOrigins: app.config.corsOrigins });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const closed = () => new Promise<void>((resolve) => server.close(() => resolve()));
