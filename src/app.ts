@@ -6,7 +6,7 @@ import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graph
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createRequestContext, tokenFrom, type RequestContext } from './context.js';
-import { createErrorLogger, RateLimitedError, toGraphQLError, UpstreamError } from './errors.js';
+import { createErrorLogger, toGraphQLError } from './errors.js';
 import { createLogger, requestIdFrom, requestScope, yogaLogger } from './logging.js';
 import { Metrics } from './metrics.js';
 import { observeBudgetRedis, observeFeeds, observeTransport } from './observe.js';
@@ -72,19 +72,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       : undefined,
     maxWaitMs: config.rateLimitMaxWaitMs,
     concurrencyPerKey: config.upstreamConcurrencyPerWorkspace,
-    // The budget, 429s and coalesced GETs as metrics (src/observe.ts).
-    ...observeTransport(metrics),
-    onCall(event) {
-      metrics.upstreamRequests.inc({ method: event.method, object: event.object, status: String(event.status) });
-      metrics.upstreamDuration.observe({ method: event.method, object: event.object }, event.ms / 1000);
-    },
-    onFailure({ priority, method, object, attempts, error }) {
-      // The caller's own mistakes (400, 404) are not upstream failures; a feed's are logged once
-      // per episode by the feed (src/observe.ts), not once per poll.
-      if (!(error instanceof UpstreamError || error instanceof RateLimitedError) || reported.has(error) || priority === 'feed') return;
-      reported.add(error);
-      logger.warn({ upstream: { method, object, attempts: attempts.length, statuses: attempts, code: error.code, ...error.details } }, `upstream failure: ${error.message}`);
-    },
+    // Attempts, failures, the budget, 429s and coalesced GETs as metrics and log lines (src/observe.ts).
+    ...observeTransport(metrics, logger, reported),
   });
   // Reports: one cache for the app (keyed by token hash inside), dropped by this token's own writes.
   // With REDIS_URL, report caches are shared by every instance: a write through one drops them on all.
@@ -231,7 +220,7 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const webSocket = attachWebSocket(server, app.yoga, { path: '/graphql', fallbackKey: app.config.twentyApiKey, trustedOrigins: app.config.corsOrigins });
+  const webSocket = attachWebSocket(server, app.yoga, { path: GRAPHQL_PATH, fallbackKey: app.config.twentyApiKey, trustedOrigins: app.config.corsOrigins });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const closed = () => new Promise<void>((resolve) => server.close(() => resolve()));

@@ -134,7 +134,7 @@ export interface Config {
   maxResponseRecords: number;
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
@@ -211,11 +211,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
+const ON = ['1', 'true', 'on', 'yes'];
+const OFF = ['0', 'false', 'off', 'no'];
+
 function onOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
-  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  if (ON.includes(raw)) return true;
+  if (OFF.includes(raw)) return false;
   throw new ConfigError(`${name} must be on or off (true/false), got '${raw}'.`);
 }
 
@@ -276,8 +279,8 @@ function probabilities(env: Env, name: string): Readonly<Record<string, number>>
 function plannerSetting(env: Env, name: string): Config['planner'] {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return { enabled: true, disabled: [] };
-  if (['1', 'true', 'on', 'yes'].includes(raw)) return { enabled: true, disabled: [] };
-  if (['0', 'false', 'off', 'no'].includes(raw)) return { enabled: false, disabled: [] };
+  if (ON.includes(raw)) return { enabled: true, disabled: [] };
+  if (OFF.includes(raw)) return { enabled: false, disabled: [] };
   const disabled: Decision[] = [];
   for (const item of raw.split(',').map((part) => part.trim())) {
     const decision = item.replace(/^no-/, '') as Decision;

@@ -141,7 +141,7 @@ function requestFailure(code: ErrorCode): { status: number; headers?: Record<str
 }
 
 /** graphql-js and yoga may each wrap the thrown error once; the class that was thrown decides. */
-export function thrownError(error: unknown): unknown {
+function thrownError(error: unknown): unknown {
   let original = error;
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   return original;

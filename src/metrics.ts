@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { FEED_OBJECTS } from './feeds/events.js';
 import type { FeedStats } from './feeds/hub.js';
 import type { BudgetStats } from './twenty/budget/budget.js';
-import type { CallPriority } from './twenty/scope.js';
+import { CALL_PRIORITIES } from './twenty/scope.js';
 
 /** Seconds; from 5 ms (a loopback call) to 10 s (the default upstream timeout). */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -12,8 +12,6 @@ const WAIT_BUCKETS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const PAUSE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60];
 /** REST calls per operation: the planner keeps most at a handful; MAX_OPERATION_CALLS is 50 by default. */
 const CALL_BUCKETS = [0, 1, 2, 3, 5, 10, 20, 50, 100];
-
-const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
 
 /** What the gauges read at scrape time: the app's feeds and its transport's budget. */
 export interface MetricSources {
@@ -103,7 +101,7 @@ export class Metrics {
     feeds('Feeds whose polls (or lease and state in Redis) are failing now.', 'twenty_bff_feeds_failing', (stats) => (stats.failing ? 1 : 0));
     this.gauge('twenty_bff_budget_waiting_calls', 'Calls waiting in the budget’s queues now, by priority.', ['priority'], (gauge) => {
       const stats = this.sources.budget?.();
-      for (const priority of PRIORITIES) gauge.set({ priority }, stats?.waiting[priority] ?? 0);
+      for (const priority of CALL_PRIORITIES) gauge.set({ priority }, stats?.waiting[priority] ?? 0);
     });
     this.gauge('twenty_bff_budget_in_flight_calls', 'Calls to Twenty admitted and not yet answered.', [], (gauge) => gauge.set(this.sources.budget?.().inFlight ?? 0));
     this.gauge('twenty_bff_budget_paused_keys', 'API keys paused now after a 429 from Twenty.', [], (gauge) => gauge.set(this.sources.budget?.().pausedKeys ?? 0));

@@ -6,13 +6,33 @@
  * per poll.
  */
 import type { Logger } from 'pino';
+import { RateLimitedError, UpstreamError } from './errors.js';
 import type { FeedObserver, RedisConnectionEvent } from './feeds/index.js';
 import type { Metrics } from './metrics.js';
 import type { TransportOptions } from './twenty/client.js';
 
-/** The transport's hooks that count the budget, 429s and coalesced GETs (upstream requests and failures stay in app.ts). */
-export function observeTransport(metrics: Metrics): Pick<TransportOptions, 'onAdmit' | 'onRefuse' | 'onRateLimited' | 'onCoalesce'> {
+/**
+ * The transport's hooks: every attempt, the budget, 429s and coalesced GETs counted; each upstream
+ * failure logged once. `reported` holds the failures already logged, shared with the error logger
+ * (createErrorLogger) so that the fields a failure cost do not log it again.
+ */
+export function observeTransport(
+  metrics: Metrics,
+  logger: Logger,
+  reported: WeakSet<object>,
+): Pick<TransportOptions, 'onCall' | 'onFailure' | 'onAdmit' | 'onRefuse' | 'onRateLimited' | 'onCoalesce'> {
   return {
+    onCall({ method, object, status, ms }) {
+      metrics.upstreamRequests.inc({ method, object, status: String(status) });
+      metrics.upstreamDuration.observe({ method, object }, ms / 1000);
+    },
+    onFailure({ priority, method, object, attempts, error }) {
+      // The caller's own mistakes (400, 404) are not upstream failures; a feed's are logged once
+      // per episode by the feed (observeFeeds), not once per poll.
+      if (!(error instanceof UpstreamError || error instanceof RateLimitedError) || reported.has(error) || priority === 'feed') return;
+      reported.add(error);
+      logger.warn({ upstream: { method, object, attempts: attempts.length, statuses: attempts, code: error.code, ...error.details } }, `upstream failure: ${error.message}`);
+    },
     onAdmit({ priority, waitedMs }) {
       metrics.budgetAdmitted.inc({ priority });
       metrics.budgetWait.observe({ priority }, waitedMs / 1000);

@@ -4,12 +4,14 @@ import type { RequestContext } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { LIMIT_ERROR_CODE } from './use-operation-limits.js';
 import { describeOperation } from './operation-name.js';
+import { errorsByResult } from './result-errors.js';
 
 /**
  * Operation names come from callers, so each new one would be a new series for ever: the first
- * `maxNames` names (cut to MAX_OPERATION_NAME_CHARS) get their own label, later ones share `other`.
+ * MAX_OPERATION_NAMES names (cut to MAX_OPERATION_NAME_CHARS) get their own label, later ones share `other`.
  */
-export const MAX_OPERATION_NAMES = 100;
+const MAX_OPERATION_NAMES = 100;
+const METRICS_PATH = '/metrics';
 
 /** The limits an operation may be refused by (QUERY_TOO_EXPENSIVE), as the refusal names them. */
 const LIMITS = new Set(['MAX_TOKENS', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_DIRECTIVES', 'MAX_OPERATION_CALLS', 'MAX_RESPONSE_RECORDS']);
@@ -22,21 +24,17 @@ const LIMITS = new Set(['MAX_TOKENS', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_DIRECTIVE
  * the feeds are counted by their own hooks (src/observe.ts). A scrape that fails answers a plain
  * 500 naming no internals; the cause goes to the log.
  */
-export function useMetrics(
-  metrics: Metrics,
-  options: { path?: string; maxNames?: number; onScrapeError?: (error: unknown) => void } = {},
-): Plugin {
-  const { path = '/metrics', maxNames = MAX_OPERATION_NAMES } = options;
+export function useMetrics(metrics: Metrics, options: { onScrapeError?: (error: unknown) => void } = {}): Plugin {
   const names = new Set<string>();
   const labelFor = (name: string): string => {
     if (names.has(name)) return name;
-    if (names.size >= maxNames) return 'other';
+    if (names.size >= MAX_OPERATION_NAMES) return 'other';
     names.add(name);
     return name;
   };
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== path) return;
+      if (url.pathname !== METRICS_PATH) return;
       if (request.method !== 'GET') {
         endResponse(new fetchAPI.Response('Method Not Allowed', { status: 405, headers: { allow: 'GET' } }));
         return;
@@ -90,9 +88,8 @@ export function useMetrics(
     },
     // Every HTTP answer, refusals before parsing and validation included (which never reach onExecute).
     onResultProcess({ result }) {
-      const results = Array.isArray(result) ? result : isAsyncIterable(result) ? [] : [result];
-      for (const one of results) {
-        const limit = refusedBy((one.errors ?? []) as GraphQLError[]);
+      for (const errors of errorsByResult(result)) {
+        const limit = refusedBy(errors);
         if (limit) metrics.refused.inc({ limit });
       }
     },

@@ -58,7 +58,7 @@ function asValidationError(limit: string, max: number) {
 const HEAP_BYTES_PER_SOURCE_CHAR = 70;
 
 /** The parse cache's budget, in estimated heap bytes (about 1,000 documents of 1 KB). */
-export const PARSE_CACHE_BYTES = 64 * 1024 * 1024;
+const PARSE_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * yoga's parser cache bounded by the memory its documents hold, not by their number: yoga's

@@ -7,9 +7,9 @@ export interface Readiness {
 }
 
 /** How long one probe's answer is reused: a flood of `GET /ready` costs Twenty one request a second. */
-export const READINESS_CACHE_MS = 1_000;
+const READINESS_CACHE_MS = 1_000;
 /** A probe slower than this counts as "Twenty does not answer". */
-export const READINESS_TIMEOUT_MS = 2_000;
+const READINESS_TIMEOUT_MS = 2_000;
 
 /**
  * `GET /ready` (yoga's readiness check): 200 `{"ready":true}` when Twenty answers, else 503 with

@@ -1,9 +1,9 @@
-import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { RequestContext, UpstreamUsage } from '../context.js';
 import { requestScope } from '../logging.js';
 import { describeOperation } from './operation-name.js';
+import { errorsByResult } from './result-errors.js';
 
 /** What one request did, gathered as it goes, for its log line. */
 interface Outcome {
@@ -34,11 +34,8 @@ export function useRequestLog(log: Logger, graphqlPath: string): Plugin {
       outcome.upstream = (args.contextValue as Partial<RequestContext>).upstream;
     },
     onResultProcess({ request, result }) {
-      const results = Array.isArray(result) ? result : Symbol.asyncIterator in result ? [] : [result];
       const codes = outcomeOf(request).codes;
-      for (const one of results) {
-        for (const error of (one.errors ?? []) as GraphQLError[]) codes.add(String(error.extensions?.code ?? 'UNKNOWN'));
-      }
+      for (const error of errorsByResult(result).flat()) codes.add(String(error.extensions?.code ?? 'UNKNOWN'));
     },
     onResponse({ request, response }) {
       const scope = requestScope.getStore();

@@ -83,12 +83,20 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     return objects ?? [];
   };
 
+  // The plugin asks for the session and whether caching is on several times per request (yoga's
+  // and envelop's hooks each ask): the key is read and hashed once per request.
+  const sessions = new WeakMap<Request, string | null>();
   const session = (request: Request): string | null => {
-    try {
-      return workspaceKey(options.upstreamUrl, tokenFrom(request, options.fallbackKey, options.trustedOrigins));
-    } catch {
-      return null;
+    let id = sessions.get(request);
+    if (id === undefined) {
+      try {
+        id = workspaceKey(options.upstreamUrl, tokenFrom(request, options.fallbackKey, options.trustedOrigins));
+      } catch {
+        id = null;
+      }
+      sessions.set(request, id);
     }
+    return id;
   };
 
   const cache: Cache = {

@@ -2,7 +2,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Longest error message a client gets: longer ones would quote the caller's input at length. */
-export const MAX_ERROR_MESSAGE_CHARS = 500;
+const MAX_ERROR_MESSAGE_CHARS = 500;
 
 /** graphql-js's suggestions: `Did you mean "name"?`, `Did you mean the enum value "NAME"?`. */
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;

@@ -10,7 +10,7 @@ import { type BucketSpec, type BudgetStore, MemoryBudgetStore } from './budget/s
 import { Http } from './http.js';
 import type { GroupByAnswer } from './types.js';
 import { assertObjectPlural } from './names.js';
-import type { CallPriority, CallScope } from './scope.js';
+import { CALL_PRIORITIES, type CallPriority, type CallScope } from './scope.js';
 import { readDeletedId, readGroupBy, readListPage, readObjectMetadata, readRecord, readRecords } from './shapes.js';
 import type { GroupByParams, GroupByRow, ListPage, ListParams, ObjectMetadata, ObjectPlural, TwentyClient, TwentyRecord, UpstreamCallEvent, UpstreamFailureEvent } from './types.js';
 import { isUuid } from './filter-values.js';
@@ -31,7 +31,7 @@ export function twentyBuckets(perMinute: number, perSecond: number): BucketSpec[
 }
 
 /** Twenty's own limits (§9): 100 a minute and 100 a second per workspace. */
-export const TWENTY_BUCKETS: readonly BucketSpec[] = twentyBuckets(100, 100);
+const TWENTY_BUCKETS: readonly BucketSpec[] = twentyBuckets(100, 100);
 
 export interface TransportOptions {
   /** e.g. 'http://127.0.0.1:3001' or 'https://api.twenty.com' (REST paths are `${baseUrl}/rest/...`). */
@@ -59,8 +59,6 @@ export interface TransportOptions {
   rateLimitBackoffMs?: number;
   /** Calls of one workspace key in flight at once. @default 16 */
   concurrencyPerKey?: number;
-  /** Sockets to Twenty in all; unset for no limit (each key is capped by `concurrencyPerKey`). */
-  connections?: number;
   /** Process-wide hook, once per HTTP attempt (metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
   /** Once per call that failed for good, after its retries (one log line per failure). */
@@ -122,8 +120,6 @@ interface ServerFacts {
   fields: FieldsSupport;
 }
 
-const PRIORITIES: readonly CallPriority[] = ['interactive', 'report', 'feed'];
-
 export function createTwentyTransport(options: TransportOptions): TwentyTransport {
   if (!/^https?:\/\//.test(options.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
   const positive = (name: string, value: number | undefined, fallback: number, min = 0): number => {
@@ -158,7 +154,6 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     maxRetries: Math.floor(positive('maxRetries', options.maxRetries, 3)),
     retryBaseMs: positive('retryBaseMs', options.retryBaseMs, 100),
     maxWaitMs,
-    connections: options.connections === undefined ? undefined : Math.floor(positive('connections', options.connections, 0, 1)),
     budget,
     onCall: options.onCall,
     onFailure: options.onFailure,
@@ -170,7 +165,7 @@ export function createTwentyTransport(options: TransportOptions): TwentyTranspor
     clientFor(token, bound = {}) {
       if (typeof token !== 'string' || token === '') throw new TypeError('clientFor needs a non-empty token');
       const priority = bound.priority ?? 'interactive';
-      if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+      checkPriority(priority);
       if (bound.deadline !== undefined && !Number.isFinite(bound.deadline)) throw new TypeError(`deadline must be epoch ms, got ${String(bound.deadline)}`);
       return new Client(http, facts, token, { ...bound, priority, key: workspaceKey(options.baseUrl, token), operationTimeoutMs });
     },
@@ -208,7 +203,7 @@ class Client implements TwentyClient {
 
   atPriority(priority: CallPriority): TwentyClient {
     if (priority === this.binding.priority) return this;
-    if (!PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+    checkPriority(priority);
     let client = this.atOtherPriorities.get(priority);
     if (!client) this.atOtherPriorities.set(priority, (client = new Client(this.http, this.facts, this.token, { ...this.binding, priority })));
     return client;
@@ -477,6 +472,11 @@ function queryString(params: Record<string, string | undefined>): string {
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/** Bindings come from JavaScript callers too (reports, feeds): an unknown class would never be picked. */
+function checkPriority(priority: CallPriority): void {
+  if (!CALL_PRIORITIES.includes(priority)) throw new TypeError(`priority must be one of ${CALL_PRIORITIES.join(', ')}, got ${String(priority)}`);
 }
 
 function checkId(id: string): void {

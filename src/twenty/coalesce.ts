@@ -46,13 +46,6 @@ export class InFlightGets<T> {
     this.byKey.delete(key);
   }
 
-  /** How many distinct GETs are in flight (tests, metrics). */
-  get size(): number {
-    let size = 0;
-    for (const paths of this.byKey.values()) size += paths.size;
-    return size;
-  }
-
   private begin(path: string, first: CallScope, start: (shared: CallScope) => Promise<T>): Flight<T> {
     const callers = new Set<CallScope>([first]);
     const controller = new AbortController();

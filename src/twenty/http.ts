@@ -40,8 +40,6 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** Longest a call may wait for the budget in all (the budget enforces it; set on each ticket). */
   maxWaitMs: number;
-  /** Sockets to Twenty; undefined for no limit (the budget caps each workspace key instead). */
-  connections: number | undefined;
   budget: OutboundBudget;
   onCall?: (event: UpstreamCallEvent) => void;
   /** Once per call that ends in an error, after its last attempt (logs: one line per failure, not per retry). */
@@ -89,7 +87,7 @@ type Outcome =
   | { kind: 'cancelled' };
 
 /** Room for the path within Node's default 16 KB request head, leaving space for headers. */
-export const MAX_PATH_CHARS = 15_000;
+const MAX_PATH_CHARS = 15_000;
 const RETRYABLE_GET_STATUS = new Set([502, 503, 504]);
 /** Error codes that prove no byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -105,7 +103,9 @@ export class Http {
     // `https://host/rest` and `https://host` both mean the same server: paths below add `/rest`.
     this.prefix = url.pathname.replace(/\/+$/, '').replace(/\/rest$/, '');
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? null,
+      // No socket limit: the budget caps each workspace key (concurrencyPerKey) instead, so one
+      // key's hung calls cannot take another's connections.
+      connections: null,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },

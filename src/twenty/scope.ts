@@ -5,8 +5,10 @@
  */
 import { CancelledError, UpstreamError } from '../errors.js';
 
-/** Queue class of a call in its workspace's budget, most urgent first. */
-export type CallPriority = 'interactive' | 'report' | 'feed';
+/** Queue classes of a call in its workspace's budget, most urgent first. */
+export const CALL_PRIORITIES = ['interactive', 'report', 'feed'] as const;
+
+export type CallPriority = (typeof CALL_PRIORITIES)[number];
 
 export const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { interactive: 0, report: 1, feed: 2 };
 

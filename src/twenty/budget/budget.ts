@@ -286,14 +286,11 @@ export class OutboundBudget {
     return error;
   }
 
-
   /** Fires when the waiter's wait bound or deadline comes (re-armed if a shared call's deadline moved). */
   private armTimer(lane: Lane, waiter: Waiter): void {
     const { ticket } = waiter;
-    const now = Date.now();
-    const bound = Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline);
     waiter.timer = setTimeout(() => {
-      if (Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) > Date.now()) return this.armTimer(lane, waiter);
+      if (waitBound(waiter) > Date.now()) return this.armTimer(lane, waiter);
       const estimate = this.estimate(lane, ticket, Date.now());
       // Held up by the key's calls in flight rather than by the budget: Twenty is slow, not the budget.
       const slotBound = estimate === 0 && lane.inFlight >= this.options.concurrencyPerKey;
@@ -302,7 +299,7 @@ export class OutboundBudget {
         waiter,
         slotBound ? new UpstreamError(`Twenty has not answered this workspace's ${lane.inFlight} calls in flight in time.`) : this.refusal(ticket, estimate),
       );
-    }, Math.min(MAX_TIMER_MS, Math.max(0, bound - now)));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, waitBound(waiter) - Date.now())));
   }
 
   /** Waiters whose turn certainly comes after their bound leave now rather than at their bound. */
@@ -311,7 +308,7 @@ export class OutboundBudget {
     for (const waiter of [...lane.waiting]) {
       const { ticket } = waiter;
       const estimate = this.estimate(lane, ticket, now);
-      if (estimate > Math.min(waiter.since + ticket.waitLeftMs, ticket.scope.deadline) - now) this.leave(lane, waiter, this.refusal(ticket, estimate));
+      if (estimate > waitBound(waiter) - now) this.leave(lane, waiter, this.refusal(ticket, estimate));
     }
   }
 
@@ -357,7 +354,6 @@ export class OutboundBudget {
     return Math.max(0, Math.ceil(wait));
   }
 
-
   private wakeAt(lane: Lane, ms: number): void {
     clearTimeout(lane.timer);
     lane.timer = setTimeout(() => {
@@ -372,6 +368,11 @@ export class OutboundBudget {
     clearTimeout(lane.timer);
     if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
   }
+}
+
+/** When a waiter must leave: its wait bound (`maxWaitMs` over its retries) or its deadline, the sooner. */
+function waitBound(waiter: Waiter): number {
+  return Math.min(waiter.since + waiter.ticket.waitLeftMs, waiter.ticket.scope.deadline);
 }
 
 function rateLimited(retryAfterMs: number): RateLimitedError {

@@ -71,7 +71,7 @@ export interface KeyState {
   shareAt: number;
 }
 
-export const freshState = (): KeyState => ({ tokens: [], at: [], pausedUntil: 0, share: 1, shareAt: 0 });
+const freshState = (): KeyState => ({ tokens: [], at: [], pausedUntil: 0, share: 1, shareAt: 0 });
 
 function shareAt(state: KeyState, now: number, recoverMs: number): number {
   return Math.min(1, state.share + Math.max(0, now - state.shareAt) / recoverMs);
