@@ -1,8 +1,8 @@
 import { andFilters, idInFilter } from '../twenty/filter.js';
-import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys } from '../twenty/paging.js';
 import type { ObjectPlural, TwentyClient } from '../twenty/types.js';
-import type { RecordQuery } from './batch.js';
+import { uuidKeys, type RecordQuery } from './batch.js';
+import { idKey } from './by-id.js';
 
 /**
  * §7: groupBy answers at most 200 groups a call. Each chunk asks one group more than it has keys,
@@ -26,7 +26,7 @@ export async function countByKeys(
   keys: readonly string[],
   query: RecordQuery,
 ): Promise<Map<string, number> | null> {
-  const ids = [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
+  const ids = uuidKeys(keys);
   const chunks = chunkKeys(ids, Math.min(await client.pageLimit(), MAX_GROUPS - 1));
   try {
     const answers = await Promise.all(
@@ -46,7 +46,7 @@ export async function countByKeys(
       for (const row of rows) {
         const key = row.groupByDimensionValues[0];
         // §7: aggregates are raw database values, big numbers as strings.
-        if (typeof key === 'string') counts.set(key.toLowerCase(), Number(row.totalCount));
+        if (typeof key === 'string') counts.set(idKey(key), Number(row.totalCount));
       }
     }
     return counts;
