@@ -198,8 +198,13 @@ function singleParentLoader(node: PlanNode, decision: NodeDecision): string | un
   const relation = node.relation;
   if (node.underList || relation?.kind !== 'oneToMany' || relation.list) return undefined;
   if (decision.source !== 'page' && decision.fallback !== 'page') return undefined;
+  return foreignKeyLoader(node, relation.foreignKey);
+}
+
+/** The identity of the by-foreign-key loader of a node's connection, from its arguments; none for a bad filter. */
+function foreignKeyLoader(node: PlanNode, foreignKey: string): string | undefined {
   try {
-    return `fk:${node.object.plural}:${relation.foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`;
+    return `fk:${node.object.plural}:${foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`;
   } catch {
     return undefined; // a bad filter fails in execution
   }
@@ -225,11 +230,8 @@ function loaderReadsOf(node: PlanNode, decision: NodeDecision): Array<[string, b
   }
   if (relation.kind !== 'oneToMany') return [];
   if (relation.list) return [[`fk:${node.object.plural}:${relation.foreignKey}:`, decision.depth]];
-  try {
-    return [[`fk:${node.object.plural}:${relation.foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`, decision.depth]];
-  } catch {
-    return []; // a bad filter fails in execution
-  }
+  const identity = foreignKeyLoader(node, relation.foreignKey);
+  return identity ? [[identity, decision.depth]] : [];
 }
 
 /** Plans a query or mutation; subscriptions and unknown operations get no plan. */
