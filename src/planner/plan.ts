@@ -6,14 +6,14 @@
  */
 import { getVariableValues, Kind, type DocumentNode, type GraphQLObjectType, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { decide, DECISIONS, type Decision, type NodeDecision } from './decide.js';
-import { allNodes, estimate, recordsBounds, type CostEstimate } from './estimate.js';
+import { estimate, recordsBounds, type CostEstimate } from './estimate.js';
 import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { toListQuery } from '../resolvers/connection.js';
 import { fieldLists, type FieldLists } from './fields.js';
 import { BatchMerger, mergeContributors, nextTick } from './merge.js';
-import { nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
+import { allNodes, nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
 
 /** The decisions `_entities` subtrees take: applied by the loaders and resolvers, with no site. */
 const ENTITY_DECISIONS: readonly Decision[] = ['depth', 'fields'];
