@@ -91,7 +91,10 @@ export async function fetchOneParentPages(
   const unique = uuidKeys(keys);
   const chunks = chunkKeys(unique, limit).map((chunk) => ({ keys: chunk, filter: idInFilter(field, chunk) }));
   if (unique.length === 1) return fetchChunks(client, object, chunks, query, wanted, Math.min(limit, wanted));
-  return fetchChunks(client, object, chunks, query, Math.min(maxRecords, Math.max(wanted, limit) * unique.length));
+  const fetched = await fetchChunks(client, object, chunks, query, Math.min(maxRecords, Math.max(wanted, limit) * unique.length));
+  // A lone key's page read here is a full page (the last chunk of many keys): its parent's own
+  // first page only when the parent asks at least that many; else the parent reads its own.
+  return wanted >= limit ? fetched : fetched.map((chunk) => (chunk.cut ? { ...chunk, cut: {} } : chunk));
 }
 
 /**
