@@ -33,9 +33,9 @@ export interface FetchedChunk {
   result: TwentyRecord[] | Error;
   /**
    * The batch went past its `maxRecords` after the first pages (`result` is then the refusal):
-   * a chunk of one key keeps its first page, read with `params`, to go on from.
+   * a chunk of one key keeps its first page to go on from.
    */
-  cut?: { first?: { page: ListPage; params: ListParams } };
+  cut?: { first?: ListPage };
 }
 
 /**
@@ -139,7 +139,7 @@ export async function fetchChunks(
     const error = tooManyRelated(object, total, maxRecords);
     return firsts.map((first) => {
       if (!('page' in first)) return { keys: first.keys, result: error, cut: {} };
-      const kept = first.keys.length === 1 && first.residual === undefined ? { first: { page: first.page, params: first.params } } : {};
+      const kept = first.keys.length === 1 && first.residual === undefined ? { first: first.page } : {};
       return { keys: first.keys, result: error, cut: kept };
     });
   }

@@ -88,7 +88,7 @@ async function loadedConnection(
       // operation and of the key's concurrent ones), one call for all when it is short.
       const read = await ctx.loaders.ofOneParent(spec.plural, field, query, sized.first).load(parentId);
       if (Array.isArray(read)) return sliceConnection(read, sized, query.order);
-      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut?.page });
+      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut });
     }
     return rootConnection(ctx, spec, sized, { extraFilter, site });
   }

@@ -107,6 +107,6 @@ describe('a pooled read of single parents cut short', () => {
     const chunks = await fetchOneParentPages(client, 'people', 'companyId', [uuid(1), uuid(2), uuid(3)], { key: '' }, 1, 5_000);
     expect(chunks.map((chunk) => chunk.keys.length)).toEqual([2, 1]);
     expect(chunks.every((chunk) => chunk.cut !== undefined)).toBe(true);
-    for (const chunk of chunks) expect(chunk.cut?.first?.page.records.length ?? 0).toBeLessThanOrEqual(1);
+    for (const chunk of chunks) expect(chunk.cut?.first?.records.length ?? 0).toBeLessThanOrEqual(1);
   });
 });
