@@ -5,7 +5,7 @@
  * runs as plain per-relation batching.
  */
 import { getVariableValues, Kind, type DocumentNode, type GraphQLObjectType, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { decide, DECISIONS, type Decision, type NodeDecision } from './decide.js';
+import { decide, DECISIONS, readsBy, type Decision, type NodeDecision } from './decide.js';
 import { estimate, recordsBounds, type CostEstimate } from './estimate.js';
 import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
@@ -197,7 +197,7 @@ const identityOf = (site: LoaderSite): string =>
 function singleParentLoader(node: PlanNode, decision: NodeDecision): string | undefined {
   const relation = node.relation;
   if (node.underList || relation?.kind !== 'oneToMany' || relation.list) return undefined;
-  if (decision.source !== 'page' && decision.fallback !== 'page') return undefined;
+  if (!readsBy(decision, 'page')) return undefined;
   return foreignKeyLoader(node, relation.foreignKey);
 }
 
