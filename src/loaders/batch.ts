@@ -3,6 +3,7 @@ import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys, listRest, tooManyRelated } from '../twenty/paging.js';
 import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, ListParams, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
+import { idKey } from './by-id.js';
 
 /**
  * A further condition on the records a loader fetches, on top of its key field. `key` names the
@@ -32,9 +33,9 @@ export interface FetchedChunk {
   result: TwentyRecord[] | Error;
   /**
    * The batch went past its `maxRecords` after the first pages (`result` is then the refusal):
-   * a chunk of one key keeps its first page, read with `params`, to go on from.
+   * a chunk of one key keeps its first page to go on from.
    */
-  cut?: { first?: { page: ListPage; params: ListParams } };
+  cut?: { first?: ListPage };
 }
 
 /**
@@ -50,12 +51,16 @@ export async function fetchByKeys(
   query: RecordQuery,
   maxRecords = Infinity,
 ): Promise<FetchedChunk[]> {
-  const limit = await client.pageLimit();
-  // Ids that are not UUIDs can match nothing (Twenty would answer 400, §1): they never go upstream.
-  // Twenty answers with lowercase UUIDs; keys are matched against them (byKeyResults, groupedResults).
-  const chunks = chunkKeys([...new Set(keys.filter(isUuid).map(lower))], limit);
+  const chunks = chunkKeys(uuidKeys(keys), await client.pageLimit());
   return fetchChunks(client, object, chunks.map((chunk) => ({ keys: chunk, filter: idInFilter(field, chunk) })), query, maxRecords);
 }
+
+/**
+ * The keys worth a call, once each: ids that are not UUIDs can match nothing (Twenty would answer
+ * 400, §1), so they never go upstream; Twenty answers with lowercase UUIDs, and keys are matched
+ * against them (byKeyResults, groupedResults).
+ */
+export const uuidKeys = (keys: readonly string[]): string[] => [...new Set(keys.filter(isUuid).map(idKey))];
 
 /** The keys of one call and the filter that selects their records (a superset when it has a `residual`). */
 export interface KeyChunk {
@@ -83,10 +88,13 @@ export async function fetchOneParentPages(
   maxRecords: number,
 ): Promise<FetchedChunk[]> {
   const limit = await client.pageLimit();
-  const unique = [...new Set(keys.filter(isUuid).map(lower))];
+  const unique = uuidKeys(keys);
   const chunks = chunkKeys(unique, limit).map((chunk) => ({ keys: chunk, filter: idInFilter(field, chunk) }));
   if (unique.length === 1) return fetchChunks(client, object, chunks, query, wanted, Math.min(limit, wanted));
-  return fetchChunks(client, object, chunks, query, Math.min(maxRecords, Math.max(wanted, limit) * unique.length));
+  const fetched = await fetchChunks(client, object, chunks, query, Math.min(maxRecords, Math.max(wanted, limit) * unique.length));
+  // A lone key's page read here is a full page (the last chunk of many keys): its parent's own
+  // first page only when the parent asks at least that many; else the parent reads its own.
+  return wanted >= limit ? fetched : fetched.map((chunk) => (chunk.cut ? { ...chunk, cut: {} } : chunk));
 }
 
 /**
@@ -131,7 +139,7 @@ export async function fetchChunks(
     const error = tooManyRelated(object, total, maxRecords);
     return firsts.map((first) => {
       if (!('page' in first)) return { keys: first.keys, result: error, cut: {} };
-      const kept = first.keys.length === 1 && first.residual === undefined ? { first: { page: first.page, params: first.params } } : {};
+      const kept = first.keys.length === 1 && first.residual === undefined ? { first: first.page } : {};
       return { keys: first.keys, result: error, cut: kept };
     });
   }
@@ -160,7 +168,6 @@ interface FirstPage {
   page: ListPage;
 }
 
-const lower = (key: string): string => key.toLowerCase();
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /** DataLoader's contract for a to-one key: each key gets its record, null, or its chunk's error. */
@@ -172,9 +179,9 @@ export function byKeyResults(
   const found = new Map<string, TwentyRecord | Error>();
   for (const { keys: chunkKeys, result } of chunks) {
     if (result instanceof Error) for (const key of chunkKeys) found.set(key, result);
-    else for (const record of result) found.set(lower(String(record[field])), record);
+    else for (const record of result) found.set(idKey(String(record[field])), record);
   }
-  return keys.map((key) => found.get(lower(key)) ?? null);
+  return keys.map((key) => found.get(idKey(key)) ?? null);
 }
 
 /** DataLoader's contract for a to-many key: each key gets its records in server order, or its chunk's error. */
@@ -191,9 +198,9 @@ export function groupedResults(
     }
     for (const key of chunkKeys) groups.set(key, []);
     for (const record of result) {
-      const group = groups.get(lower(String(record[field])));
+      const group = groups.get(idKey(String(record[field])));
       if (Array.isArray(group)) group.push(record);
     }
   }
-  return keys.map((key) => groups.get(lower(key)) ?? []);
+  return keys.map((key) => groups.get(idKey(key)) ?? []);
 }

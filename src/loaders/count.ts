@@ -1,20 +1,15 @@
 import { andFilters, idInFilter } from '../twenty/filter.js';
-import { isUuid } from '../twenty/filter-values.js';
 import { chunkKeys } from '../twenty/paging.js';
-import type { GroupByRow, ObjectPlural, TwentyClient } from '../twenty/types.js';
-import type { RecordQuery } from './batch.js';
+import type { ObjectPlural, TwentyClient } from '../twenty/types.js';
+import { uuidKeys, type RecordQuery } from './batch.js';
+import { idKey } from './by-id.js';
 
 /**
  * §7: groupBy answers at most 200 groups a call. Each chunk asks one group more than it has keys,
- * so an answer with as many groups as asked is known to be cut (first servers stop at 50).
+ * so that an answer with a group for every key is not taken as cut: the client calls an answer
+ * complete only below what was asked (and below 50 on the first servers, which ignore `limit`).
  */
 const MAX_GROUPS = 200;
-
-/**
- * What `client.groupBy` answers: rows, or (where the client learns the route per server)
- * `{ supported, rows, complete }`. Both are read here, the one place the BFF counts this way.
- */
-type Answer = GroupByRow[] | { supported: boolean; rows?: GroupByRow[]; complete?: boolean };
 
 /**
  * How many records of `object` have each key as their `field` (and match `query`), by one
@@ -31,19 +26,18 @@ export async function countByKeys(
   keys: readonly string[],
   query: RecordQuery,
 ): Promise<Map<string, number> | null> {
-  const ids = [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
+  const ids = uuidKeys(keys);
   const chunks = chunkKeys(ids, Math.min(await client.pageLimit(), MAX_GROUPS - 1));
   try {
     const answers = await Promise.all(
       chunks.map(async (chunk) => {
-        const answer = (await client.groupBy(object, {
+        const answer = await client.groupBy(object, {
           groupBy: [{ [field]: true }],
           aggregate: ['totalCount'],
           filter: andFilters(idInFilter(field, chunk), query.filter).filter,
           limit: chunk.length + 1,
-        })) as unknown as Answer;
-        if (Array.isArray(answer)) return answer.length <= chunk.length ? answer : null;
-        return answer.supported && answer.complete !== false && answer.rows ? answer.rows : null;
+        });
+        return answer.supported && answer.complete ? answer.rows : null;
       }),
     );
     const counts = new Map<string, number>();
@@ -52,7 +46,7 @@ export async function countByKeys(
       for (const row of rows) {
         const key = row.groupByDimensionValues[0];
         // §7: aggregates are raw database values, big numbers as strings.
-        if (typeof key === 'string') counts.set(key.toLowerCase(), Number(row.totalCount));
+        if (typeof key === 'string') counts.set(idKey(key), Number(row.totalCount));
       }
     }
     return counts;

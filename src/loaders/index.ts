@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import { createReportGroupLoaders } from './report-groups.js';
 import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
-import type { ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
+import type { ListPage, ObjectPlural, TwentyClient, TwentyRecord } from '../twenty/types.js';
 import { byKeyResults, groupedResults, NO_QUERY, type FetchedChunk, type RecordQuery } from './batch.js';
 import { ByIdLoader, idKey } from './by-id.js';
 import { byValueResults, fetchByValues, type ValueKey } from './by-value.js';
 import { countByKeys } from './count.js';
 import { readKeys, type FetchByKeys } from './shared.js';
-import type { ListPage, ListParams } from '../twenty/types.js';
 
 export { NO_QUERY, type RecordQuery } from './batch.js';
 
@@ -21,7 +20,7 @@ export type { ValueKey } from './by-value.js';
 
 /** A single parent's relation the pooled read did not take whole: the parent's first page, if read alone. */
 export interface CutRelation {
-  cut: { page: ListPage; params: ListParams } | undefined;
+  cut: ListPage | undefined;
 }
 
 /**

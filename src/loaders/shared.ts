@@ -17,6 +17,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { ObjectPlural, TwentyClient } from '../twenty/types.js';
 import { fetchByKeys, fetchOneParentPages, type FetchedChunk, type RecordQuery } from './batch.js';
+import { idKey } from './by-id.js';
 
 /** One by-key read, as `fetchByKeys` takes it. */
 export interface KeyRead {
@@ -70,8 +71,6 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-const lower = (key: string) => key.toLowerCase();
-
 export class SharedBatches {
   /** Per token key, per query identity: reads waiting for this turn, and batches in flight. */
   private readonly queued = new Map<string, Waiting[]>();
@@ -121,7 +120,7 @@ export class SharedBatches {
       else taken.set(flight, new Set([key]));
     };
     const fresh: string[] = [];
-    for (const key of new Set(waiting.flatMap((w) => w.read.keys.map(lower)))) {
+    for (const key of new Set(waiting.flatMap((w) => w.read.keys.map(idKey)))) {
       const flight = [...flights].find((f) => f.keys.has(key));
       if (flight) take(flight, key);
       else fresh.push(key);
@@ -144,7 +143,7 @@ export class SharedBatches {
       }
     }
     for (const { read, resolve, reject } of waiting) {
-      const mine = new Set(read.keys.map(lower));
+      const mine = new Set(read.keys.map(idKey));
       const sources: Array<Promise<FetchedChunk[]>> = [];
       for (const [flight, keys] of taken) {
         const shared = [...keys].filter((key) => mine.has(key));

@@ -43,6 +43,9 @@ export interface NodeDecision {
   fallback?: 'batch' | 'groupCount' | 'page' | 'count';
 }
 
+/** Whether a node's records (those not in its parent's depth-1 array, if any) are read `way`. */
+export const readsBy = (decision: NodeDecision | undefined, way: Source): boolean => decision?.source === way || decision?.fallback === way;
+
 /**
  * §6: one-to-many arrays at depth 1 hold at most 60 records, and Twenty cuts them across all the
  * parents of a call (`take(60 × parents)`, in no set order), so they are exact only when short.

@@ -13,7 +13,7 @@ import { RELATION_SCAN_LIMIT } from '../twenty/paging.js';
 import { parallelPageCalls } from '../twenty/parallel-pages.js';
 import { MAX_PAGE_SIZE } from '../resolvers/connection.js';
 import { countOnly, pageSize, type NodeDecision } from './decide.js';
-import type { OperationTree, PlanNode } from './operation.js';
+import { allNodes, type OperationTree, type PlanNode } from './operation.js';
 
 /** Records a root list returns without first/last (§3, the schema's default). */
 const ROOT_DEFAULT = 60;
@@ -68,9 +68,6 @@ export function recordsBounds(tree: OperationTree, pageLimit: number): Map<PlanN
   }
   return bounds;
 }
-
-/** The plan's nodes, then the `_entities` subtrees (operation.ts): parents before children. */
-export const allNodes = (tree: OperationTree): PlanNode[] => (tree.entities.length > 0 ? [...tree.nodes, ...tree.entities] : tree.nodes);
 
 const inputsOf = (node: PlanNode): number => {
   const inputs = (node.args as { inputs?: unknown[] }).inputs;

@@ -272,6 +272,9 @@ export function readOperation(
   }
 }
 
+/** The plan's nodes, then the `_entities` subtrees: parents before children. */
+export const allNodes = (tree: OperationTree): PlanNode[] => (tree.entities.length > 0 ? [...tree.nodes, ...tree.entities] : tree.nodes);
+
 /** The key a resolver finds its node by: response keys without list indices, and its parent type. */
 export function nodeKey(path: readonly string[], parentType: string): string {
   return `${path.join('.')}@${parentType}`;

@@ -5,15 +5,15 @@
  * runs as plain per-relation batching.
  */
 import { getVariableValues, Kind, type DocumentNode, type GraphQLObjectType, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { decide, DECISIONS, type Decision, type NodeDecision } from './decide.js';
-import { allNodes, estimate, recordsBounds, type CostEstimate } from './estimate.js';
+import { decide, DECISIONS, readsBy, type Decision, type NodeDecision } from './decide.js';
+import { estimate, recordsBounds, type CostEstimate } from './estimate.js';
 import type { LoaderSite } from '../loaders/index.js';
 import { specOfObject } from '../model/index.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { toListQuery } from '../resolvers/connection.js';
 import { fieldLists, type FieldLists } from './fields.js';
 import { BatchMerger, mergeContributors, nextTick } from './merge.js';
-import { nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
+import { allNodes, nodeKey, readOperation, type OperationTree, type PlanNode } from './operation.js';
 
 /** The decisions `_entities` subtrees take: applied by the loaders and resolvers, with no site. */
 const ENTITY_DECISIONS: readonly Decision[] = ['depth', 'fields'];
@@ -197,9 +197,14 @@ const identityOf = (site: LoaderSite): string =>
 function singleParentLoader(node: PlanNode, decision: NodeDecision): string | undefined {
   const relation = node.relation;
   if (node.underList || relation?.kind !== 'oneToMany' || relation.list) return undefined;
-  if (decision.source !== 'page' && decision.fallback !== 'page') return undefined;
+  if (!readsBy(decision, 'page')) return undefined;
+  return foreignKeyLoader(node, relation.foreignKey);
+}
+
+/** The identity of the by-foreign-key loader of a node's connection, from its arguments; none for a bad filter. */
+function foreignKeyLoader(node: PlanNode, foreignKey: string): string | undefined {
   try {
-    return `fk:${node.object.plural}:${relation.foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`;
+    return `fk:${node.object.plural}:${foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`;
   } catch {
     return undefined; // a bad filter fails in execution
   }
@@ -225,11 +230,8 @@ function loaderReadsOf(node: PlanNode, decision: NodeDecision): Array<[string, b
   }
   if (relation.kind !== 'oneToMany') return [];
   if (relation.list) return [[`fk:${node.object.plural}:${relation.foreignKey}:`, decision.depth]];
-  try {
-    return [[`fk:${node.object.plural}:${relation.foreignKey}:${toListQuery(specOfObject(node.object.plural), node.args).key}`, decision.depth]];
-  } catch {
-    return []; // a bad filter fails in execution
-  }
+  const identity = foreignKeyLoader(node, relation.foreignKey);
+  return identity ? [[identity, decision.depth]] : [];
 }
 
 /** Plans a query or mutation; subscriptions and unknown operations get no plan. */

@@ -6,6 +6,7 @@ import { listAll } from '../twenty/paging.js';
 import { readRestInParallel } from '../twenty/parallel-pages.js';
 import type { ListPage, PageInfo, TwentyRecord } from '../twenty/types.js';
 import type { ObjectSpec } from './objects.js';
+import { readsBy } from '../planner/decide.js';
 import type { Site } from '../planner/plan.js';
 import { reverseOrder, toOrderItems, type OrderItem } from './order.js';
 
@@ -144,7 +145,7 @@ export async function rootConnection(
   for (const cursor of [args.after, args.before]) if (cursor != null) checkCursorOrder(cursor, query.order);
   const { client } = ctx;
   // Counted, or a count whose depth-1 array came cut (a single record's relation, §6).
-  if (options.site?.decision.source === 'count' || options.site?.decision.fallback === 'count') return countConnection(ctx, spec, query);
+  if (readsBy(options.site?.decision, 'count')) return countConnection(ctx, spec, query);
   const pageLimit = await client.pageLimit();
   const depth = options.site?.read.depth;
   const fields = options.site?.read.fields;

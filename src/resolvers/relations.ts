@@ -17,6 +17,7 @@ import {
   type ListQuery,
 } from './connection.js';
 import { compareBy, type OrderItem } from './order.js';
+import { readsBy } from '../planner/decide.js';
 
 /**
  * A many-to-one relation: the record its foreign key points at, through the by-id loader. Ids are
@@ -82,17 +83,16 @@ async function loadedConnection(
           ? { ...args, last: MAX_PAGE_SIZE }
           : { ...args, first: MAX_PAGE_SIZE };
     const extraFilter = idInFilter(field, [parentId]);
-    const counted = site?.decision.source === 'count' || site?.decision.fallback === 'count';
-    if (sized.first != null && sized.first > 0 && sized.after == null && query.residual === undefined && !counted) {
+    if (sized.first != null && sized.first > 0 && sized.after == null && query.residual === undefined && !readsBy(site?.decision, 'count')) {
       // Forward from the start: pooled with the same relation of other single parents (of this
       // operation and of the key's concurrent ones), one call for all when it is short.
       const read = await ctx.loaders.ofOneParent(spec.plural, field, query, sized.first).load(parentId);
       if (Array.isArray(read)) return sliceConnection(read, sized, query.order);
-      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut?.page });
+      return rootConnection(ctx, spec, sized, { extraFilter, site, firstPage: read.cut });
     }
     return rootConnection(ctx, spec, sized, { extraFilter, site });
   }
-  if (site?.decision.source === 'groupCount' || site?.decision.fallback === 'groupCount') {
+  if (readsBy(site?.decision, 'groupCount')) {
     const totalCount = await ctx.loaders.countByForeignKey(spec.plural, field, query).load(parentId);
     return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount };
   }

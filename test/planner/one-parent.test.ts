@@ -4,6 +4,8 @@
  * when their relations are short; read alone it costs its own page, as a root list would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOneParentPages } from '../../src/loaders/batch.js';
+import type { TwentyClient } from '../../src/twenty/types.js';
 import { createMany, fetchAll } from '../emulator/helpers.js';
 import { startPlanners, type Planners, type Run } from './helpers.js';
 
@@ -86,5 +88,25 @@ describe('a single parent\'s relation', () => {
     // Ten pages: one call each for their people when read one after another, far fewer at once.
     expect(log.filter((c) => c.object === 'people').length).toBeLessThanOrEqual(4);
     expect(log.filter((c) => c.object === 'companies').length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('a pooled read of single parents cut short', () => {
+  it('keeps a lone key\'s first page only when it was read at the size that parent asked', async () => {
+    // Page limit 2, three parents asking one record each: chunks of two keys and of one. The
+    // lone key's page was read 2 records long, more than its parent's page of 1: not kept.
+    const uuid = (i: number) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const client = {
+      pageLimit: async () => 2,
+      list: async () => ({
+        records: [{ id: uuid(10) }, { id: uuid(11) }],
+        totalCount: 100,
+        pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: 'a', endCursor: 'b' },
+      }),
+    } as unknown as TwentyClient;
+    const chunks = await fetchOneParentPages(client, 'people', 'companyId', [uuid(1), uuid(2), uuid(3)], { key: '' }, 1, 5_000);
+    expect(chunks.map((chunk) => chunk.keys.length)).toEqual([2, 1]);
+    expect(chunks.every((chunk) => chunk.cut !== undefined)).toBe(true);
+    for (const chunk of chunks) expect(chunk.cut?.first?.records.length ?? 0).toBeLessThanOrEqual(1);
   });
 });

@@ -15,7 +15,8 @@ import type { WritableObject } from './objects.js';
 export const MAX_TARGETS_PER_MUTATION = 60;
 
 /**
- * Links new notes or tasks to their targets with batch creates of noteTargets / taskTargets,
+ * Links new notes or tasks to their targets with one batch create of noteTargets / taskTargets
+ * (at most MAX_TARGETS_PER_MUTATION, checked by `checkTargetCount` before anything is written),
  * using whichever target field names this server has (§10: `targetCompanyId` since v1.17,
  * `companyId` before).
  */
