@@ -14,6 +14,7 @@ import type { CompositeValue } from '../resolvers/composite.js';
 import type { SelectOption } from '../twenty/types.js';
 import type { GroupRow } from './group-query.js';
 import { addTo, moneyList, toFraction, weigh, type ByCurrency, type Fraction } from './money.js';
+import { compareValues } from './order.js';
 
 export interface PipelineSettings {
   /** Stage → probability from 0 to 1 (`PIPELINE_STAGE_PROBABILITIES`). */
@@ -110,7 +111,7 @@ export function stageSums(rows: GroupRow[], stageAt: number, currencyAt: number,
     // One row per stage and currency: its average is the stage's in that currency.
     if (average !== null) sums.averages.set(currency, average);
   }
-  const extra = [...others.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const extra = [...others.keys()].sort(compareValues);
   for (const stage of extra) stages.set(stage, others.get(stage)!);
   return stages;
 }

@@ -8,6 +8,7 @@ import { cachedRows, reportFilter, type ReportContext } from './fetch.js';
 import type { GroupQuery, GroupRow } from './group-query.js';
 import { REPORT_OBJECTS } from './objects.js';
 import { optionDomain, optionsOf } from './options.js';
+import { compareValues } from './order.js';
 
 const TASKS = REPORT_OBJECTS.tasks;
 
@@ -79,15 +80,13 @@ export async function taskSummaryReport(ctx: ReportContext, filter: unknown, now
     overdueCount += row.count;
     assignee(row.key[1]).overdue += row.count;
   }
-  const extra = [...others.values()].sort((a, b) => (a.status === '' ? 1 : b.status === '' ? -1 : a.status < b.status ? -1 : 1));
+  const extra = [...others.values()].sort((a, b) => compareValues(a.status, b.status));
   return {
     count,
     open,
     overdue: overdueCount,
     byStatus: [...byStatus.values(), ...extra],
-    byAssignee: [...byAssignee.values()].sort(
-      (a, b) => b.count - a.count || (a.assigneeId === null ? 1 : b.assigneeId === null ? -1 : a.assigneeId < b.assigneeId ? -1 : 1),
-    ),
+    byAssignee: [...byAssignee.values()].sort((a, b) => b.count - a.count || compareValues(a.assigneeId, b.assigneeId)),
   };
 }
 
