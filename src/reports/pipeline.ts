@@ -71,7 +71,7 @@ export function stageModel(options: SelectOption[], settings: PipelineSettings, 
 /** What `PipelineStage` resolves from. */
 export interface PipelineStageValue {
   stage: string;
-  info: { value: string; label: string; color: string | null; position: number } | null;
+  info: SelectOption | null;
   count: number;
   totals: CompositeValue[];
   averages: CompositeValue[];
@@ -139,7 +139,7 @@ export function pipelineOf(sums: Map<string, StageSums>, model: StageModel, weig
     const option = model.options.find((o) => o.value === stage);
     stages.push({
       stage,
-      info: option ? { value: option.value, label: option.label, color: option.color, position: option.position } : null,
+      info: option ?? null,
       count: s.count,
       totals: moneyList(s.totals),
       averages: moneyList(s.averages),

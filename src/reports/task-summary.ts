@@ -4,6 +4,7 @@
  * round trip; "now" is when the report was computed, cached like any report (REPORT_CACHE_TTL_MS).
  */
 import type { RequestContext } from '../context.js';
+import type { SelectOption } from '../twenty/types.js';
 import { cachedRows, reportFilter, type ReportContext } from './fetch.js';
 import type { GroupQuery, GroupRow } from './group-query.js';
 import { REPORT_OBJECTS } from './objects.js';
@@ -14,7 +15,7 @@ const TASKS = REPORT_OBJECTS.tasks;
 
 export interface TaskStatusCountValue {
   status: string;
-  info: { value: string; label: string; color: string | null; position: number } | null;
+  info: SelectOption | null;
   count: number;
 }
 
@@ -53,7 +54,7 @@ export async function taskSummaryReport(ctx: ReportContext, filter: unknown, now
   const isOpen = (row: GroupRow) => !done.has(row.key[0] ?? '');
 
   const byStatus = new Map<string, TaskStatusCountValue>(
-    options.map((o) => [o.value, { status: o.value, info: { value: o.value, label: o.label, color: o.color, position: o.position }, count: 0 }]),
+    options.map((o) => [o.value, { status: o.value, info: o, count: 0 }]),
   );
   const others = new Map<string, TaskStatusCountValue>();
   const byAssignee = new Map<string | null, TaskAssigneeCountValue>();
