@@ -5,6 +5,7 @@
  */
 import { BadUserInputError } from '../errors.js';
 import { chunkKeys } from '../twenty/paging.js';
+import { buildFilter } from '../twenty/filter.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { countPeriods, dayStart, nextPeriod, periodStarts, type Granularity } from './dates.js';
 import { cachedRows, fetchRows, reportFilter, type ReportContext } from './fetch.js';
@@ -114,7 +115,8 @@ function periodDomain(starts: string[], granularity: Granularity): Domain {
       if (whole) return undefined;
       const from = dayStart(items[0]);
       const to = dayStart(nextPeriod(items[items.length - 1], granularity));
-      return reportFilter(OPPORTUNITIES, { closeDate: { gte: from, lt: to } }).filter;
+      // The forecast's own filter (deleted deals excluded) is ANDed with this part's by fetch.ts.
+      return buildFilter({ closeDate: { gte: from, lt: to } }, OPPORTUNITIES.filterFields).filter;
     },
   };
 }
