@@ -13,7 +13,7 @@ import type { Domain, GroupQuery, GroupRow } from './group-query.js';
 import { moneyList } from './money.js';
 import { REPORT_OBJECTS } from './objects.js';
 import { optionDomain, optionsOf } from './options.js';
-import { pipelineOf, stageModel, stageSums, type PipelineStageValue, type PipelineValue, type StageProbabilityInput } from './pipeline.js';
+import { pipelineOf, stageModel, stageSums, type PipelineStageValue, type PipelineValue, type StageModel, type StageProbabilityInput } from './pipeline.js';
 import type { CompositeValue } from '../resolvers/composite.js';
 import type { Loaders } from '../context.js';
 
@@ -44,7 +44,11 @@ export async function pipelineReport(
     domains: stageDomains(ctx),
   };
   const [rows, options] = await Promise.all([cachedRows(ctx, query), stages(ctx)]);
-  const model = stageModel(options, ctx.reports.pipeline, args.probabilities ?? []);
+  return pipelineOfRows(rows, stageModel(options, ctx.reports.pipeline, args.probabilities ?? []));
+}
+
+/** The pipeline of rows keyed by (stage, currency). */
+function pipelineOfRows(rows: GroupRow[], model: StageModel): PipelineValue {
   const { won: _won, ...pipeline } = pipelineOf(stageSums(rows, 0, 1, model), model);
   return pipeline;
 }
@@ -140,9 +144,7 @@ export async function parentPipeline(
     parentRows(ctx, key, filter, filterKey, ids),
   );
   const [rows, options] = await Promise.all([loader.load(parentId), stages(ctx)]);
-  const model = stageModel(options, ctx.reports.pipeline);
-  const { won: _won, ...pipeline } = pipelineOf(stageSums(rows, 0, 1, model), model);
-  return pipeline;
+  return pipelineOfRows(rows, stageModel(options, ctx.reports.pipeline));
 }
 
 async function parentRows(
@@ -154,9 +156,10 @@ async function parentRows(
 ): Promise<Array<GroupRow[] | Error>> {
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   const cacheKey = (id: string) => JSON.stringify(['pipeline', key, filterKey, id]);
+  const idOfKey = new Map(wanted.map((id) => [cacheKey(id), id]));
   try {
-    const cached = await ctx.reports.cache.getMany(ctx.tokenKey, OPPORTUNITIES.plural, wanted.map(cacheKey), async (missing) => {
-      const missingIds = missing.map((k) => JSON.parse(k)[3] as string);
+    const cached = await ctx.reports.cache.getMany(ctx.tokenKey, OPPORTUNITIES.plural, [...idOfKey.keys()], async (missing) => {
+      const missingIds = missing.map((k) => idOfKey.get(k)!);
       const byParent = new Map<string, GroupRow[]>(missingIds.map((id) => [id, []]));
       const chunks = await Promise.all(chunkKeys(missingIds, KEYS_PER_CALL).map((chunk) => fetchRows(ctx, parentQuery(ctx, key, filter, filterKey, chunk))));
       for (const row of chunks.flat()) byParent.get(row.key[0] ?? '')?.push({ ...row, key: row.key.slice(1) });
