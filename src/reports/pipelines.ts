@@ -21,7 +21,7 @@ const OPPORTUNITIES = REPORT_OBJECTS.opportunities;
 const STAGE = { path: 'stage' };
 
 /** The most periods one forecast lists. */
-export const MAX_FORECAST_PERIODS = 1_000;
+const MAX_FORECAST_PERIODS = 1_000;
 /** Parent ids per groupBy call: 200 UUIDs fill the URL budget of paging.ts (~8 KB). */
 const KEYS_PER_CALL = 200;
 
