@@ -19,7 +19,7 @@ import { LRUCache } from 'lru-cache';
 import { tokenFrom } from '../context.js';
 import { workspaceKey } from '../twenty/workspace-key.js';
 import { objectReadByReport } from '../reports/objects.js';
-import { SINGULAR } from '../twenty/names.js';
+import { OBJECTS } from '../model/index.js';
 
 export interface ResponseCacheOptions {
   ttlMs: number;
@@ -39,10 +39,7 @@ const tag = (session: string, object: string) => `twenty:${session}:${object}`;
 
 /** GraphQL type → the object it holds: `Company`, `CompanyConnection`, `CompanyEdge` → companies. */
 const OBJECT_OF_TYPE = new Map<string, string>(
-  Object.entries(SINGULAR).flatMap(([plural, singular]) => {
-    const type = singular.charAt(0).toUpperCase() + singular.slice(1);
-    return [type, `${type}Connection`, `${type}Edge`].map((name) => [name, plural] as [string, string]);
-  }),
+  OBJECTS.flatMap(({ type, plural }) => [type, `${type}Connection`, `${type}Edge`].map((name) => [name, plural] as [string, string])),
 );
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {

@@ -96,17 +96,17 @@ export class ReportCache {
     const fullKey = (key: string) => entryKey(tokenKey, object, generation, key);
     const found = new Map<string, T>();
     const missing: string[] = [];
-    for (const key of keys) {
-      const hit = await this.store.get(fullKey(key));
+    // Looked up together: with Redis, one round trip's wait for a page of keys, not one per key.
+    const hits = await Promise.all(keys.map((key) => this.store.get(fullKey(key))));
+    keys.forEach((key, i) => {
+      const hit = hits[i];
       if (hit === undefined) missing.push(key);
       else found.set(key, decode(hit) as T);
-    }
+    });
     if (missing.length > 0) {
       const computed = await compute(missing);
-      for (const [key, value] of computed) {
-        found.set(key, value);
-        await this.store.set(fullKey(key), encode(value), this.ttlMs);
-      }
+      for (const [key, value] of computed) found.set(key, value);
+      await Promise.all([...computed].map(([key, value]) => this.store.set(fullKey(key), encode(value), this.ttlMs)));
     }
     return found;
   }

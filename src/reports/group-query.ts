@@ -68,6 +68,11 @@ export function allDimensions(query: Pick<GroupQuery, 'object' | 'dimensions'>):
 
 const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
+/** §7 aggregate names of a money field, as asked for and as answered: `sumAmountAmountMicros`, `avgAmountAmountMicros`. */
+const moneyAggregates = (field: string) => ({ sum: `sum${capitalise(field)}AmountMicros`, avg: `avg${capitalise(field)}AmountMicros` });
+/** §7 aggregate names of a number field: `sumEmployees`, `countNotEmptyEmployees`. */
+const numberAggregates = (field: string) => ({ sum: `sum${capitalise(field)}`, count: `countNotEmpty${capitalise(field)}` });
+
 /** §7 `group_by` items: `{"stage":true}`, `{"amount":{"currencyCode":true}}`, `{"closeDate":{"granularity":"MONTH","timeZone":"UTC"}}`. */
 function groupByItem(dim: Dimension): Record<string, unknown> {
   const [field, sub] = dim.path.split('.');
@@ -77,8 +82,8 @@ function groupByItem(dim: Dimension): Record<string, unknown> {
 
 export function groupByParams(query: GroupQuery, filter: string | undefined, limit: number): GroupByParams {
   const aggregate = ['totalCount'];
-  for (const field of query.object.money) aggregate.push(`sum${capitalise(field)}AmountMicros`, `avg${capitalise(field)}AmountMicros`);
-  for (const field of query.object.numbers) aggregate.push(`sum${capitalise(field)}`, `countNotEmpty${capitalise(field)}`);
+  for (const field of query.object.money) aggregate.push(...Object.values(moneyAggregates(field)));
+  for (const field of query.object.numbers) aggregate.push(...Object.values(numberAggregates(field)));
   return { groupBy: allDimensions(query).map(groupByItem), aggregate, filter, limit };
 }
 
@@ -100,13 +105,15 @@ export function rowsFromAnswer(query: GroupQuery, answer: GroupByRow[]): GroupRo
       numbers: {},
     };
     for (const field of query.object.money) {
-      const sum = parseInteger(group[`sum${capitalise(field)}AmountMicros`]);
-      const average = parseDecimal(group[`avg${capitalise(field)}AmountMicros`]);
+      const names = moneyAggregates(field);
+      const sum = parseInteger(group[names.sum]);
+      const average = parseDecimal(group[names.avg]);
       row.money[field] = { sum: average === null ? null : sum, average: average === null || sum === null ? null : exactAverage(sum, average) };
     }
     for (const field of query.object.numbers) {
-      const count = Number(group[`countNotEmpty${capitalise(field)}`] ?? 0);
-      row.numbers[field] = { sum: count === 0 ? 0 : Number(group[`sum${capitalise(field)}`] ?? 0), count };
+      const names = numberAggregates(field);
+      const count = Number(group[names.count] ?? 0);
+      row.numbers[field] = { sum: count === 0 ? 0 : Number(group[names.sum] ?? 0), count };
     }
     return row;
   });

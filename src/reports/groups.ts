@@ -11,6 +11,7 @@ import { allDimensions, type Dimension, type GroupQuery } from './group-query.js
 import { addTo, moneyList, type ByCurrency } from './money.js';
 import type { GroupField, ReportObject } from './objects.js';
 import { optionDomain, optionsOf } from './options.js';
+import { compareKeys } from './order.js';
 
 /** What `AggregateValue` resolves from. */
 export interface AggregateValueValue {
@@ -112,17 +113,6 @@ export async function groupsReport(ctx: ReportContext, object: ReportObject, arg
     ];
     return { key: group.key, count: group.count, sums: values('sums'), averages: values('averages'), by, object };
   });
-}
-
-/** Keys element by element, text in code-point order, no value last. */
-function compareKeys(a: Array<string | null>, b: Array<string | null>): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    if (a[i] === null) return 1;
-    if (b[i] === null) return -1;
-    return a[i]! < b[i]! ? -1 : 1;
-  }
-  return 0;
 }
 
 /** The group's key for display: option labels, period names, else the key itself. */

@@ -7,9 +7,6 @@ import { notify } from '../hooks.js';
 import { MemoryReportStore, ReportCache, type ReportStore } from './cache.js';
 import type { PipelineSettings } from './pipeline.js';
 
-export type { ReportStore } from './cache.js';
-export type { PipelineSettings } from './pipeline.js';
-
 /** What every request's reports share: the cache (per token hash inside) and the pipeline settings. */
 export interface Reports {
   cache: ReportCache;

@@ -4,6 +4,7 @@
  * probability) round once, to the micro, half away from zero.
  */
 import type { CompositeValue } from '../resolvers/composite.js';
+import { compareValues } from './order.js';
 
 /** Amounts by currency code; `null` is a value without a currency code (Twenty's `''`). */
 export type ByCurrency = Map<string | null, bigint>;
@@ -77,6 +78,6 @@ export function addTo(into: ByCurrency, currency: string | null, amount: bigint)
 /** GraphQL `Money` values, one per currency, ordered by currency code (an amount without a code last). */
 export function moneyList(amounts: ByCurrency): CompositeValue[] {
   return [...amounts.entries()]
-    .sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1))
+    .sort(([a], [b]) => compareValues(a, b))
     .map(([currencyCode, micros]) => ({ amountMicros: micros.toString(), currencyCode }));
 }

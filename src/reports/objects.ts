@@ -1,9 +1,9 @@
 /**
- * What reports know about each object, derived from the read side's object specs (the one
- * import of src/resolvers/objects.ts here, so the reports follow that table as it changes):
+ * What reports know about each object, derived from the one object model's read specs
+ * (src/model/, so the reports follow that table as it changes):
  * - group fields: foreign keys (`id` kind), SELECT fields (`enum`), dates (`datetime`) and the
  *   currency of each money field, each under the enum name GraphQL uses (`COMPANY_ID`,
- *   `AMOUNT_CURRENCY_CODE`: the Twenty path in capitals, as the `…OrderField` enums spell it);
+ *   `AMOUNT_CURRENCY_CODE`: the Twenty path in capitals, by the `…OrderField` enums' own rule);
  * - measures: money fields (Twenty's CURRENCY composite: `amountMicros` and `currencyCode`),
  *   summed per currency, and top-level numbers (`employees`), summed.
  * Left out: the record's own `id` and `deletedAt` (soft-deleted records never count), and
@@ -12,7 +12,7 @@
 import type { FilterFields, ScalarKind } from '../twenty/filter.js';
 import type { ObjectPlural } from '../twenty/types.js';
 import { SINGULAR } from '../twenty/names.js';
-import { companySpec, noteSpec, opportunitySpec, personSpec, taskSpec } from '../resolvers/objects.js';
+import { companySpec, noteSpec, opportunitySpec, orderEnumValue, personSpec, taskSpec } from '../model/index.js';
 
 export type GroupFieldKind = 'id' | 'enum' | 'datetime' | 'currency';
 
@@ -39,9 +39,6 @@ export interface ReportObject {
 const NOT_MEASURES = new Set(['position']);
 const NOT_GROUPS = new Set(['id', 'deletedAt']);
 
-/** `closeDate` → `CLOSE_DATE`, `amount.currencyCode` → `AMOUNT_CURRENCY_CODE`. */
-export const enumName = (path: string): string => path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-
 const isMoney = (spec: FilterFields[string]): boolean =>
   typeof spec === 'object' && Object.keys(spec).length === 2 && spec.amountMicros === 'number' && spec.currencyCode === 'string';
 
@@ -54,12 +51,12 @@ function reportObject(spec: { plural: ObjectPlural; filterFields: FilterFields }
   for (const [field, kind] of Object.entries(spec.filterFields)) {
     if (typeof kind === 'string') {
       const groupKind = GROUP_KINDS[kind];
-      if (groupKind && !NOT_GROUPS.has(field)) groupFields.set(enumName(field), { name: enumName(field), path: field, kind: groupKind });
+      if (groupKind && !NOT_GROUPS.has(field)) groupFields.set(orderEnumValue(field), { name: orderEnumValue(field), path: field, kind: groupKind });
       if (kind === 'number' && !NOT_MEASURES.has(field)) numbers.push(field);
     } else if (isMoney(kind)) {
       money.push(field);
       const path = `${field}.currencyCode`;
-      groupFields.set(enumName(path), { name: enumName(path), path, kind: 'currency' });
+      groupFields.set(orderEnumValue(path), { name: orderEnumValue(path), path, kind: 'currency' });
     }
   }
   return { plural: spec.plural, singular: SINGULAR[spec.plural], filterFields: spec.filterFields, groupFields, money, numbers };

@@ -14,6 +14,7 @@ import type { CompositeValue } from '../resolvers/composite.js';
 import type { SelectOption } from '../twenty/types.js';
 import type { GroupRow } from './group-query.js';
 import { addTo, moneyList, toFraction, weigh, type ByCurrency, type Fraction } from './money.js';
+import { compareValues } from './order.js';
 
 export interface PipelineSettings {
   /** Stage → probability from 0 to 1 (`PIPELINE_STAGE_PROBABILITIES`). */
@@ -70,7 +71,7 @@ export function stageModel(options: SelectOption[], settings: PipelineSettings, 
 /** What `PipelineStage` resolves from. */
 export interface PipelineStageValue {
   stage: string;
-  info: { value: string; label: string; color: string | null; position: number } | null;
+  info: SelectOption | null;
   count: number;
   totals: CompositeValue[];
   averages: CompositeValue[];
@@ -110,7 +111,7 @@ export function stageSums(rows: GroupRow[], stageAt: number, currencyAt: number,
     // One row per stage and currency: its average is the stage's in that currency.
     if (average !== null) sums.averages.set(currency, average);
   }
-  const extra = [...others.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const extra = [...others.keys()].sort(compareValues);
   for (const stage of extra) stages.set(stage, others.get(stage)!);
   return stages;
 }
@@ -138,7 +139,7 @@ export function pipelineOf(sums: Map<string, StageSums>, model: StageModel, weig
     const option = model.options.find((o) => o.value === stage);
     stages.push({
       stage,
-      info: option ? { value: option.value, label: option.label, color: option.color, position: option.position } : null,
+      info: option ?? null,
       count: s.count,
       totals: moneyList(s.totals),
       averages: moneyList(s.averages),

@@ -5,6 +5,7 @@
  */
 import { BadUserInputError } from '../errors.js';
 import { chunkKeys } from '../twenty/paging.js';
+import { buildFilter } from '../twenty/filter.js';
 import { isUuid } from '../twenty/filter-values.js';
 import { countPeriods, dayStart, nextPeriod, periodStarts, type Granularity } from './dates.js';
 import { cachedRows, fetchRows, reportFilter, type ReportContext } from './fetch.js';
@@ -12,7 +13,7 @@ import type { Domain, GroupQuery, GroupRow } from './group-query.js';
 import { moneyList } from './money.js';
 import { REPORT_OBJECTS } from './objects.js';
 import { optionDomain, optionsOf } from './options.js';
-import { pipelineOf, stageModel, stageSums, type PipelineStageValue, type PipelineValue, type StageProbabilityInput } from './pipeline.js';
+import { pipelineOf, stageModel, stageSums, type PipelineStageValue, type PipelineValue, type StageModel, type StageProbabilityInput } from './pipeline.js';
 import type { CompositeValue } from '../resolvers/composite.js';
 import type { Loaders } from '../context.js';
 
@@ -20,7 +21,7 @@ const OPPORTUNITIES = REPORT_OBJECTS.opportunities;
 const STAGE = { path: 'stage' };
 
 /** The most periods one forecast lists. */
-export const MAX_FORECAST_PERIODS = 1_000;
+const MAX_FORECAST_PERIODS = 1_000;
 /** Parent ids per groupBy call: 200 UUIDs fill the URL budget of paging.ts (~8 KB). */
 const KEYS_PER_CALL = 200;
 
@@ -43,7 +44,11 @@ export async function pipelineReport(
     domains: stageDomains(ctx),
   };
   const [rows, options] = await Promise.all([cachedRows(ctx, query), stages(ctx)]);
-  const model = stageModel(options, ctx.reports.pipeline, args.probabilities ?? []);
+  return pipelineOfRows(rows, stageModel(options, ctx.reports.pipeline, args.probabilities ?? []));
+}
+
+/** The pipeline of rows keyed by (stage, currency). */
+function pipelineOfRows(rows: GroupRow[], model: StageModel): PipelineValue {
   const { won: _won, ...pipeline } = pipelineOf(stageSums(rows, 0, 1, model), model);
   return pipeline;
 }
@@ -114,7 +119,8 @@ function periodDomain(starts: string[], granularity: Granularity): Domain {
       if (whole) return undefined;
       const from = dayStart(items[0]);
       const to = dayStart(nextPeriod(items[items.length - 1], granularity));
-      return reportFilter(OPPORTUNITIES, { closeDate: { gte: from, lt: to } }).filter;
+      // The forecast's own filter (deleted deals excluded) is ANDed with this part's by fetch.ts.
+      return buildFilter({ closeDate: { gte: from, lt: to } }, OPPORTUNITIES.filterFields).filter;
     },
   };
 }
@@ -138,9 +144,7 @@ export async function parentPipeline(
     parentRows(ctx, key, filter, filterKey, ids),
   );
   const [rows, options] = await Promise.all([loader.load(parentId), stages(ctx)]);
-  const model = stageModel(options, ctx.reports.pipeline);
-  const { won: _won, ...pipeline } = pipelineOf(stageSums(rows, 0, 1, model), model);
-  return pipeline;
+  return pipelineOfRows(rows, stageModel(options, ctx.reports.pipeline));
 }
 
 async function parentRows(
@@ -152,9 +156,10 @@ async function parentRows(
 ): Promise<Array<GroupRow[] | Error>> {
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   const cacheKey = (id: string) => JSON.stringify(['pipeline', key, filterKey, id]);
+  const idOfKey = new Map(wanted.map((id) => [cacheKey(id), id]));
   try {
-    const cached = await ctx.reports.cache.getMany(ctx.tokenKey, OPPORTUNITIES.plural, wanted.map(cacheKey), async (missing) => {
-      const missingIds = missing.map((k) => JSON.parse(k)[3] as string);
+    const cached = await ctx.reports.cache.getMany(ctx.tokenKey, OPPORTUNITIES.plural, [...idOfKey.keys()], async (missing) => {
+      const missingIds = missing.map((k) => idOfKey.get(k)!);
       const byParent = new Map<string, GroupRow[]>(missingIds.map((id) => [id, []]));
       const chunks = await Promise.all(chunkKeys(missingIds, KEYS_PER_CALL).map((chunk) => fetchRows(ctx, parentQuery(ctx, key, filter, filterKey, chunk))));
       for (const row of chunks.flat()) byParent.get(row.key[0] ?? '')?.push({ ...row, key: row.key.slice(1) });

@@ -4,16 +4,18 @@
  * round trip; "now" is when the report was computed, cached like any report (REPORT_CACHE_TTL_MS).
  */
 import type { RequestContext } from '../context.js';
+import type { SelectOption } from '../twenty/types.js';
 import { cachedRows, reportFilter, type ReportContext } from './fetch.js';
 import type { GroupQuery, GroupRow } from './group-query.js';
 import { REPORT_OBJECTS } from './objects.js';
 import { optionDomain, optionsOf } from './options.js';
+import { compareValues } from './order.js';
 
 const TASKS = REPORT_OBJECTS.tasks;
 
 export interface TaskStatusCountValue {
   status: string;
-  info: { value: string; label: string; color: string | null; position: number } | null;
+  info: SelectOption | null;
   count: number;
 }
 
@@ -52,7 +54,7 @@ export async function taskSummaryReport(ctx: ReportContext, filter: unknown, now
   const isOpen = (row: GroupRow) => !done.has(row.key[0] ?? '');
 
   const byStatus = new Map<string, TaskStatusCountValue>(
-    options.map((o) => [o.value, { status: o.value, info: { value: o.value, label: o.label, color: o.color, position: o.position }, count: 0 }]),
+    options.map((o) => [o.value, { status: o.value, info: o, count: 0 }]),
   );
   const others = new Map<string, TaskStatusCountValue>();
   const byAssignee = new Map<string | null, TaskAssigneeCountValue>();
@@ -79,15 +81,13 @@ export async function taskSummaryReport(ctx: ReportContext, filter: unknown, now
     overdueCount += row.count;
     assignee(row.key[1]).overdue += row.count;
   }
-  const extra = [...others.values()].sort((a, b) => (a.status === '' ? 1 : b.status === '' ? -1 : a.status < b.status ? -1 : 1));
+  const extra = [...others.values()].sort((a, b) => compareValues(a.status, b.status));
   return {
     count,
     open,
     overdue: overdueCount,
     byStatus: [...byStatus.values(), ...extra],
-    byAssignee: [...byAssignee.values()].sort(
-      (a, b) => b.count - a.count || (a.assigneeId === null ? 1 : b.assigneeId === null ? -1 : a.assigneeId < b.assigneeId ? -1 : 1),
-    ),
+    byAssignee: [...byAssignee.values()].sort((a, b) => b.count - a.count || compareValues(a.assigneeId, b.assigneeId)),
   };
 }
 
