@@ -144,6 +144,19 @@ describe('feeds and keys', () => {
     }
   });
 
+  it('ends a feed’s subscribers with the code of the error that ended it', async () => {
+    const feed = await sseSubscribe(stack, 'subscription { noteChanged { kind id } }');
+    try {
+      await waitFor(() => stack.server.app.feeds.stats().find((f) => f.object === 'notes' && f.members > 0)?.ready, 10_000, 'the notes feed');
+      // A final error in a poll after the start: it reaches the subscriber through the feed's channel.
+      stack.emulator.injectFault({ kind: '402', times: 1, method: 'GET', path: '/rest/notes' });
+      const ended = await waitFor(() => feed.results.find((r) => r.errors), 10_000, 'the error');
+      expect(ended.errors?.[0]?.extensions?.code).toBe('CREDITS_EXHAUSTED');
+    } finally {
+      feed.close();
+    }
+  });
+
   it('resolves the nested fields of one event once for all the subscribers of a key', async () => {
     const query = 'subscription { personChanged { id node { company { name } } } }';
     const feeds = [await sseSubscribe(stack, query), await sseSubscribe(stack, query), await wsSubscribe(stack, query)];
