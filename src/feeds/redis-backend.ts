@@ -122,11 +122,6 @@ export class RedisBackend implements FeedBackend {
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }
 
-  /** The instance holding a feed's lease (tests, diagnostics). */
-  leaseHolder(feed: string): Promise<string | null> {
-    return this.commands.get(keys(feed).lease);
-  }
-
   async acquire(feed: string, ttlMs: number): Promise<boolean> {
     return (await this.commands.set(keys(feed).lease, this.options.instanceId, 'PX', ttlMs, 'NX')) === 'OK';
   }

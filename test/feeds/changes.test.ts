@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECONCILE_EVERY } from '../../src/feeds/hub.js';
+import { compareEventIds } from '../../src/feeds/events.js';
+import { RECONCILE_EVERY } from '../../src/feeds/feed.js';
 import type { Stack } from '../support/stack.js';
 import { restAll } from '../graphql/helpers.js';
 import { sleep, sseSubscribe, startFeedStack, waitFor, write, wsSubscribe, type Collected, type Rec } from './helpers.js';
@@ -69,7 +70,7 @@ describe.each(transports)('opportunityChanged over %s', (_name, subscribe) => {
       const mine = feed.changes().filter((change) => change.id === id);
       expect(mine.map((change) => change.kind)).toEqual(['CREATED', 'UPDATED', 'DELETED', 'RESTORED', 'DESTROYED']);
       const ids = mine.map((change) => change.eventId as string);
-      expect(ids).toEqual([...ids].sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]) || Number(a.split('-')[1]) - Number(b.split('-')[1])));
+      expect(ids).toEqual([...ids].sort(compareEventIds));
       expect(new Set(ids).size).toBe(ids.length);
     } finally {
       feed.close();
