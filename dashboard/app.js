@@ -177,7 +177,13 @@ function board(report) {
 const COLORS = { sky: '#4aa8ff', gray: '#9aa1ae' };
 const cssColor = (name) => (name ? (COLORS[name] ?? name) : null);
 
-const micros = (deal) => (deal.amount?.amountMicros == null ? -1n : BigInt(deal.amount.amountMicros));
+/** Each deal's amount as a big integer, parsed once per version of the deal rather than at every comparison of every render. */
+const microsOf = new WeakMap();
+function micros(deal) {
+  let value = microsOf.get(deal);
+  if (value === undefined) microsOf.set(deal, (value = deal.amount?.amountMicros == null ? -1n : BigInt(deal.amount.amountMicros)));
+  return value;
+}
 const compareMicros = (a, b) => (micros(a) > micros(b) ? 1 : micros(a) < micros(b) ? -1 : 0);
 
 /** An amount in whole units, exactly: micros are big integers, rounded half away from zero. */

@@ -67,12 +67,18 @@ export interface FeedBackend {
 
 export const feedName = (tokenKey: string, object: ObjectPlural): string => `${tokenKey}:${object}`;
 
-export function tooOld(eventId: string, windowMs: number): BadUserInputError {
-  return new BadUserInputError(
-    `Cannot resume after event ${eventId}: it is unknown or older than the replay window (${windowMs} ms). ` +
-      'Query the current state and subscribe again without a last event id.',
-    { eventId },
-  );
+/**
+ * Whether a feed's log can resume after `eventId`: the id is within the log's window (`floor`, ms)
+ * and not past its newest event (`last`). Otherwise BadUserInputError: events may have been dropped.
+ */
+export function checkResumable(eventId: string, floor: number | undefined, last: string | undefined, windowMs: number): void {
+  if (floor === undefined || eventIdTime(eventId) < floor || last === undefined || compareEventIds(eventId, last) > 0) {
+    throw new BadUserInputError(
+      `Cannot resume after event ${eventId}: it is unknown or older than the replay window (${windowMs} ms). ` +
+        'Query the current state and subscribe again without a last event id.',
+      { eventId },
+    );
+  }
 }
 
 /** Checks a resume point given by a client (SSE Last-Event-ID, `extensions.lastEventId`). */
@@ -145,11 +151,8 @@ export class MemoryBackend implements FeedBackend {
 
   async replay(feed: string, eventId: string): Promise<ChangeEvent[]> {
     const log = this.logs.get(feed);
-    const last = log?.events[log.events.length - 1];
-    if (!log || eventIdTime(eventId) < log.floor || !last || compareEventIds(eventId, last.eventId) > 0) {
-      throw tooOld(eventId, this.replayWindowMs);
-    }
-    return log.events.filter((e) => compareEventIds(e.eventId, eventId) > 0);
+    checkResumable(eventId, log?.floor, log?.events.at(-1)?.eventId, this.replayWindowMs);
+    return log!.events.filter((e) => compareEventIds(e.eventId, eventId) > 0);
   }
 
   /** Drops a feed's log (its hub forgot the feed). */

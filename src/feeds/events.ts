@@ -2,7 +2,18 @@
  * What a feed carries: changes of one object's records, found by comparing what Twenty returns
  * now with the last version the feed saw of each record.
  */
-import { ForbiddenError, NotFoundError, UnauthenticatedError, UpstreamError, type BffError } from '../errors.js';
+import {
+  BadUserInputError,
+  CreditsExhaustedError,
+  ForbiddenError,
+  NotFoundError,
+  QueryTooExpensiveError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UpstreamError,
+  type BffError,
+  type ErrorCode,
+} from '../errors.js';
 import type { ObjectPlural, TwentyRecord } from '../twenty/types.js';
 
 /** The objects that have feeds (the `…Changed` subscriptions). */
@@ -39,15 +50,24 @@ export type FeedMessage = ChangeEvent | FeedFailure;
 
 export const isFailure = (message: FeedMessage): message is FeedFailure => 'error' in message;
 
-/** The error a subscriber sees for a feed's failure. */
+/** Every error class by its code: a failure crosses the channel as JSON and keeps its code on the other side. */
+const ERRORS_BY_CODE: Record<ErrorCode, new (message: string) => BffError> = {
+  BAD_USER_INPUT: BadUserInputError,
+  UNAUTHENTICATED: UnauthenticatedError,
+  FORBIDDEN: ForbiddenError,
+  NOT_FOUND: NotFoundError,
+  RATE_LIMITED: RateLimitedError,
+  QUERY_TOO_EXPENSIVE: QueryTooExpensiveError,
+  UPSTREAM_ERROR: UpstreamError,
+  CREDITS_EXHAUSTED: CreditsExhaustedError,
+};
+
+/** The error a subscriber sees for a feed's failure: the same code as the error that ended the feed. */
 export function errorOf(failure: FeedFailure): BffError {
   const { code, message } = failure.error;
-  if (code === 'UNAUTHENTICATED') return new UnauthenticatedError(message);
-  if (code === 'FORBIDDEN') return new ForbiddenError(message);
-  if (code === 'NOT_FOUND') return new NotFoundError(message);
-  return new UpstreamError(message);
+  const ErrorClass = Object.hasOwn(ERRORS_BY_CODE, code) ? ERRORS_BY_CODE[code as ErrorCode] : UpstreamError;
+  return new ErrorClass(message);
 }
-
 
 /** Fields that change with every write and say nothing about what was changed. */
 const BOOKKEEPING = new Set(['updatedAt', 'updatedBy']);

@@ -143,12 +143,10 @@ export class Feed {
     this.unlisten?.();
     this.unlisten = undefined;
     if (this.holding) {
-      this.holding = false;
-      clearInterval(this.renewTimer);
-      this.hub.backend.release(this.name).catch(() => {});
       // Memory keeps the state (and the log) for the replay window, so a subscriber that comes
       // back resumes where it left; a shared backend keeps it in Redis for whoever polls next.
-      if (this.hub.backend.shared) this.state = undefined;
+      this.lose();
+      this.hub.backend.release(this.name).catch(() => {});
     }
     this.gate = this.gate.open ? new Gate() : this.gate;
     this.forgetTimer = setTimeout(() => {
@@ -210,10 +208,10 @@ export class Feed {
         // Every member is told and ends; one joining meanwhile waits for the next attempt.
         await this.fail(error);
         this.gate = new Gate();
-        return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);
+      } else {
+        this.troubled(error);
+        if (!this.gate.open) this.gate.fail(error);
       }
-      this.troubled(error);
-      if (!this.gate.open) this.gate.fail(error);
       return this.interval * Math.min(2 ** this.failures, MAX_BACKOFF);
     }
   }
@@ -275,7 +273,7 @@ export class Feed {
     this.renewTimer.unref();
   }
 
-  /** Another instance polls now: this one's copies may fall behind, so they are dropped. */
+  /** Another instance polls now (or this one stopped): with a shared backend its copies may fall behind, so they are dropped. */
   private lose(): void {
     this.holding = false;
     clearInterval(this.renewTimer);

@@ -10,8 +10,6 @@ import { feedName, MemoryBackend, type FeedBackend, type FeedWake } from './back
 import type { ChangeDraft, ChangeEvent, FeedMessage } from './events.js';
 import { Feed } from './feed.js';
 
-export { RECONCILE_EVERY } from './feed.js';
-
 export interface FeedHubOptions {
   /** The interval between polls of one feed (FEED_POLL_INTERVAL_MS, or FEED_WEBHOOK_POLL_INTERVAL_MS with webhooks). */
   pollIntervalMs: number;

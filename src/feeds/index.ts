@@ -18,7 +18,7 @@ export type { RedisConnectionEvent } from './redis-backend.js';
 export { attachWebSocket } from './websocket.js';
 
 /** With webhooks, polling is only their safety net and runs at the longer interval. */
-export const pollIntervalOf = (config: Pick<Config, 'feeds'>): number =>
+const pollIntervalOf = (config: Pick<Config, 'feeds'>): number =>
   config.feeds.webhookSecret ? config.feeds.webhookPollIntervalMs : config.feeds.pollIntervalMs;
 
 /** `observer`: what the feeds do (metrics, logs); `onRedis`: the shared backend's connection lost and back. */

@@ -1,7 +1,7 @@
 /**
  * A live query: a report-like function whose result is sent at once, then again only when it
  * changes. It re-runs, with fresh loaders, after changes of the objects it reads arrive on their
- * feeds for the caller's key (debounced, so a burst costs one run), and its subscribers with the
+ * feeds for the caller's key (gathered for `debounceMs`, so a burst costs one run), and its subscribers with the
  * same key and query share each run: a hundred open dashboards cost one report per change.
  * `pipelineUpdated` (src/reports/live.ts) is one: its field's `subscribe` returns `liveQuery(…)`,
  * its `resolve` throws a delivery's failure, calls `beginFreshExecution` and returns the value.
@@ -26,7 +26,7 @@ export interface LiveQueryOptions<T> {
    * first run gets every object: what changed before the feeds were ready is not known.
    */
   invalidate?: (objects: ObjectPlural[]) => void | Promise<void>;
-  /** How long a re-run waits for more changes. @default 250 */
+  /** How long a re-run waits after the first change for more to join it. @default 250 */
   debounceMs?: number;
 }
 
@@ -140,10 +140,17 @@ class LiveRun<T> {
     if (this.listeners.size === 0) this.end();
   }
 
+  /**
+   * The first change arms the timer and later ones join its run: restarting it on every change
+   * would put the run off for as long as changes keep coming (a busy workspace with webhooks).
+   */
   private touch(object: ObjectPlural): void {
     this.changed.add(object);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.rerun(false), this.options.debounceMs ?? 250);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.rerun(false);
+    }, this.options.debounceMs ?? 250);
     this.timer.unref();
   }
 

@@ -15,8 +15,8 @@
  */
 import { Redis } from 'ioredis';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { compareEventIds, eventIdTime, type ChangeDraft, type ChangeEvent, type FeedFailure, type FeedMessage } from './events.js';
-import { tooOld, type FeedBackend, type FeedWake, type StateChange } from './backend.js';
+import type { ChangeDraft, ChangeEvent, FeedFailure, FeedMessage } from './events.js';
+import { checkResumable, type FeedBackend, type FeedWake, type StateChange } from './backend.js';
 import { POLL_OVERLAP_MS, type FeedState } from './poller.js';
 import type { TwentyRecord } from '../twenty/types.js';
 import { notify } from '../hooks.js';
@@ -122,11 +122,6 @@ export class RedisBackend implements FeedBackend {
     this.target.addEventListener(WAKE_TOPIC, this.onWakeEvent);
   }
 
-  /** The instance holding a feed's lease (tests, diagnostics). */
-  leaseHolder(feed: string): Promise<string | null> {
-    return this.commands.get(keys(feed).lease);
-  }
-
   async acquire(feed: string, ttlMs: number): Promise<boolean> {
     return (await this.commands.set(keys(feed).lease, this.options.instanceId, 'PX', ttlMs, 'NX')) === 'OK';
   }
@@ -208,10 +203,7 @@ export class RedisBackend implements FeedBackend {
   async replay(feed: string, eventId: string): Promise<ChangeEvent[]> {
     const k = keys(feed);
     const [floor, newest] = await Promise.all([this.commands.hget(k.meta, 'floor'), this.commands.xrevrange(k.log, '+', '-', 'COUNT', 1)]);
-    const last = newest[0]?.[0];
-    if (floor === null || eventIdTime(eventId) < Number(floor) || !last || compareEventIds(eventId, last) > 0) {
-      throw tooOld(eventId, this.options.replayWindowMs);
-    }
+    checkResumable(eventId, floor === null ? undefined : Number(floor), newest[0]?.[0], this.options.replayWindowMs);
     const entries = await this.commands.xrange(k.log, `(${eventId}`, '+');
     return entries.map(([id, fields]) => ({ eventId: id, ...(JSON.parse(fields[1]) as ChangeDraft) }));
   }

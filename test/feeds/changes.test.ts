@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECONCILE_EVERY } from '../../src/feeds/hub.js';
+import { compareEventIds } from '../../src/feeds/events.js';
+import { RECONCILE_EVERY } from '../../src/feeds/feed.js';
 import type { Stack } from '../support/stack.js';
 import { restAll } from '../graphql/helpers.js';
 import { sleep, sseSubscribe, startFeedStack, waitFor, write, wsSubscribe, type Collected, type Rec } from './helpers.js';
@@ -69,7 +70,7 @@ describe.each(transports)('opportunityChanged over %s', (_name, subscribe) => {
       const mine = feed.changes().filter((change) => change.id === id);
       expect(mine.map((change) => change.kind)).toEqual(['CREATED', 'UPDATED', 'DELETED', 'RESTORED', 'DESTROYED']);
       const ids = mine.map((change) => change.eventId as string);
-      expect(ids).toEqual([...ids].sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]) || Number(a.split('-')[1]) - Number(b.split('-')[1])));
+      expect(ids).toEqual([...ids].sort(compareEventIds));
       expect(new Set(ids).size).toBe(ids.length);
     } finally {
       feed.close();
@@ -139,6 +140,19 @@ describe('feeds and keys', () => {
       expect(feed.results.filter((r) => r.errors)).toEqual([]);
       const failed = stack.restCalls().filter((call) => call.object === 'tasks' && call.status === 503).length;
       expect(failed).toBe(12);
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('ends a feed’s subscribers with the code of the error that ended it', async () => {
+    const feed = await sseSubscribe(stack, 'subscription { noteChanged { kind id } }');
+    try {
+      await waitFor(() => stack.server.app.feeds.stats().find((f) => f.object === 'notes' && f.members > 0)?.ready, 10_000, 'the notes feed');
+      // A final error in a poll after the start: it reaches the subscriber through the feed's channel.
+      stack.emulator.injectFault({ kind: '402', times: 1, method: 'GET', path: '/rest/notes' });
+      const ended = await waitFor(() => feed.results.find((r) => r.errors), 10_000, 'the error');
+      expect(ended.errors?.[0]?.extensions?.code).toBe('CREDITS_EXHAUSTED');
     } finally {
       feed.close();
     }

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { RequestLogEntry } from '../../src/emulator/index.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { rest, type Rec } from '../emulator/helpers.js';
+import { createOne, rest, type Rec } from '../emulator/helpers.js';
 
 export type { Rec };
 
@@ -212,11 +212,7 @@ export function isChangePoll(entry: RequestLogEntry): boolean {
 
 /** Writes through Twenty's REST API directly (not through the BFF). */
 export const write = {
-  async create(stack: Stack, plural: string, body: Rec): Promise<Rec> {
-    const res = await rest(stack.emulator, `/rest/${plural}`, { method: 'POST', body });
-    expect(res.status, res.text).toBe(201);
-    return Object.values(res.body.data)[0] as Rec;
-  },
+  create: (stack: Stack, plural: string, body: Rec): Promise<Rec> => createOne(stack.emulator, plural, body),
   async update(stack: Stack, plural: string, id: string, body: Rec): Promise<Rec> {
     const res = await rest(stack.emulator, `/rest/${plural}/${id}`, { method: 'PATCH', body });
     expect(res.status, res.text).toBe(200);

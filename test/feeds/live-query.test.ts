@@ -98,6 +98,21 @@ describe('liveQuery', () => {
     await live.stop();
   });
 
+  it('re-runs while changes keep coming, not only once they stop', async () => {
+    const debounceMs = 2 * INTERVAL;
+    const live = await collect(await liveQuery({ connection: connection(), objects: ['opportunities'], key: 'steady', run: dealsIn('SCREENING'), debounceMs }));
+    await waitFor(() => live.values.length === 1, 5_000, 'the first result');
+    // A change every half interval, so one reaches the feed at every poll, for ten debounce windows.
+    const until = Date.now() + 10 * debounceMs;
+    let written = 0;
+    while (Date.now() < until && live.values.length === 1) {
+      await write.create(stack, 'opportunities', { name: `Steady ${written++}`, stage: 'SCREENING' });
+      await sleep(INTERVAL / 2);
+    }
+    expect(live.values.length).toBeGreaterThan(1);
+    await live.stop();
+  });
+
   it('fails at once when its first run fails', async () => {
     await expect(liveQuery({ connection: connection('not-a-key'), objects: ['companies'], key: 'x', run: dealsIn('NEW') })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
