@@ -24,6 +24,9 @@ export interface BenchOptions {
   roundTripProbeMs: number;
   /** BENCH_BUDGET_DEADLINE_MS: how long the 50 concurrent company pages may take. */
   budgetDeadlineMs: number;
+  /** BENCH_FEED_INTERVAL_MS and BENCH_FEED_CHANGES: the feeds suite's poll interval and changes made. */
+  feedIntervalMs: number;
+  feedChanges: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,5 +69,7 @@ export function benchOptions(env: Env, argv: string[]): BenchOptions {
     throughputMs: int('BENCH_THROUGHPUT_MS', quick ? 500 : 1000, 100),
     roundTripProbeMs: int('BENCH_RT_PROBE_MS', 100, 20),
     budgetDeadlineMs: int('BENCH_BUDGET_DEADLINE_MS', quick ? 20_000 : 70_000, 1000),
+    feedIntervalMs: int('BENCH_FEED_INTERVAL_MS', 250, 10),
+    feedChanges: int('BENCH_FEED_CHANGES', 5, 1),
   };
 }
