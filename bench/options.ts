@@ -1,7 +1,6 @@
 /**
  * Benchmark knobs, from the environment and `--quick`. Every knob is documented in README
- * ("Benchmarks"); `--quick` (or BENCH_QUICK=1) is a smoke run of well under a minute once Mesh is
- * installed.
+ * ("Benchmarks"); `--quick` (or BENCH_QUICK=1) is a smoke run: demo data, 20 ms, 3 runs.
  */
 export interface BenchOptions {
   quick: boolean;
