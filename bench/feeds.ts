@@ -14,9 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../src/config.js';
 import { createApp, listen } from '../src/app.js';
 import { startEmulator } from '../src/emulator/index.js';
+import { round } from './lib/stats.js';
 
-const INTERVAL_MS = Number(process.env.BENCH_FEED_INTERVAL_MS ?? 250);
-const CHANGES = Number(process.env.BENCH_FEED_CHANGES ?? 5);
 const SIZES = [100, 1_000];
 
 v8.setFlagsFromString('--expose_gc');
@@ -56,10 +55,11 @@ async function open() {
 parentPort.on('message', (message) => { if (message === 'close') { for (const c of streams) c.abort(); parentPort.postMessage({ closed: true }); } });
 `;
 
-export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[] }> {
+/** `intervalMs`: the feeds' poll interval; `changes`: the changes made through REST per size. */
+export async function benchFeeds({ intervalMs, changes }: { intervalMs: number; changes: number }): Promise<{ intervalMs: number; rows: FeedRow[] }> {
   const emulator = await startEmulator({ dbFile: ':memory:', companies: 200, rateLimit: false, latencyMs: 5 });
   const config = {
-    ...parseConfig({ FEED_POLL_INTERVAL_MS: String(INTERVAL_MS) }),
+    ...parseConfig({ FEED_POLL_INTERVAL_MS: String(intervalMs) }),
     twentyApiUrl: emulator.url,
     twentyApiKey: emulator.keys.acme,
     graphiql: false,
@@ -85,7 +85,7 @@ export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[
     };
     await until((m) => m.opened === true);
     while ((server.app.feeds.stats()[0]?.members ?? 0) < count) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, 2 * intervalMs));
     gc();
     const memoryPerSubscriberKB = (process.memoryUsage().heapUsed - heapBefore) / count / 1024;
 
@@ -93,7 +93,7 @@ export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[
     const pollStart = Date.now();
     const toLast: number[] = [];
     const spread: number[] = [];
-    for (let i = 0; i < CHANGES; i++) {
+    for (let i = 0; i < changes; i++) {
       const marker = `marker ${count}${i}`;
       const started = Date.now();
       await fetch(`${emulator.url}/rest/opportunities`, {
@@ -105,7 +105,7 @@ export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[
       toLast.push((done.last as number) - started);
       spread.push((done.last as number) - (done.first as number));
     }
-    const intervals = (Date.now() - pollStart) / INTERVAL_MS;
+    const intervals = (Date.now() - pollStart) / intervalMs;
     const calls = emulator.stats().requests.log.filter((call) => call.method === 'GET').length;
     worker.postMessage('close');
     await until((m) => m.closed === true);
@@ -113,15 +113,15 @@ export async function benchFeeds(): Promise<{ intervalMs: number; rows: FeedRow[
     while (server.app.feeds.stats().some((feed) => feed.members > 0)) await new Promise((resolve) => setTimeout(resolve, 10));
     rows.push({
       subscribers: count,
-      memoryPerSubscriberKB: round(memoryPerSubscriberKB),
-      restGetsPerInterval: round(calls / intervals),
-      changeToLastMedianMs: round(median(toLast)),
-      firstToLastMedianMs: round(median(spread)),
+      memoryPerSubscriberKB: round(memoryPerSubscriberKB, 2),
+      restGetsPerInterval: round(calls / intervals, 2),
+      changeToLastMedianMs: round(median(toLast), 2),
+      firstToLastMedianMs: round(median(spread), 2),
     });
   }
   await server.close();
   await emulator.close();
-  return { intervalMs: INTERVAL_MS, rows };
+  return { intervalMs, rows };
 }
 
 interface FeedRow {
@@ -133,4 +133,3 @@ interface FeedRow {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,7 +1,6 @@
 /**
  * Benchmark knobs, from the environment and `--quick`. Every knob is documented in README
- * ("Benchmarks"); `--quick` (or BENCH_QUICK=1) is a smoke run of well under a minute once Mesh is
- * installed.
+ * ("Benchmarks"); `--quick` (or BENCH_QUICK=1) is a smoke run: demo data, 20 ms, 3 runs.
  */
 export interface BenchOptions {
   quick: boolean;
@@ -24,6 +23,9 @@ export interface BenchOptions {
   roundTripProbeMs: number;
   /** BENCH_BUDGET_DEADLINE_MS: how long the 50 concurrent company pages may take. */
   budgetDeadlineMs: number;
+  /** BENCH_FEED_INTERVAL_MS and BENCH_FEED_CHANGES: the feeds suite's poll interval and changes made. */
+  feedIntervalMs: number;
+  feedChanges: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,5 +68,7 @@ export function benchOptions(env: Env, argv: string[]): BenchOptions {
     throughputMs: int('BENCH_THROUGHPUT_MS', quick ? 500 : 1000, 100),
     roundTripProbeMs: int('BENCH_RT_PROBE_MS', 100, 20),
     budgetDeadlineMs: int('BENCH_BUDGET_DEADLINE_MS', quick ? 20_000 : 70_000, 1000),
+    feedIntervalMs: int('BENCH_FEED_INTERVAL_MS', 250, 10),
+    feedChanges: int('BENCH_FEED_CHANGES', 5, 1),
   };
 }

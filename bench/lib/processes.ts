@@ -130,39 +130,24 @@ export const UNLIMITED_BUDGET_ENV = {
 
 /**
  * The BFF as users run it (`src/main.ts`, as `npm start` does) against `upstreamUrl`, with
- * production settings. `env` adds or overrides variables (budget, limits, …): variables the
- * BFF does not know yet are ignored by its config. When its config refuses a value as out of
- * range (`X must be an integer from A to B`), the BFF is started again with B, and `onAdjust` hears it.
+ * production settings. `env` adds or overrides variables (budget, limits, …); a value its config
+ * refuses fails the start with the config's message.
  */
-export async function startBff(
-  upstreamUrl: string,
-  env: Record<string, string | undefined> = {},
-  onAdjust: (line: string) => void = () => {},
-): Promise<ServerProcess> {
-  const adjusted = { ...env };
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    try {
-      return await startServerProcess({
-        name: 'twenty-bff',
-        args: ['--import', 'tsx', 'src/main.ts'],
-        port,
-        env: {
-          NODE_ENV: 'production',
-          TWENTY_API_URL: upstreamUrl,
-          TWENTY_API_KEY: '',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          GRAPHIQL: 'off',
-          LOG_LEVEL: 'warn',
-          ...adjusted,
-        },
-      });
-    } catch (error) {
-      const range = /Configuration error: (\w+) must be an integer from \d+ to (\d+)/.exec(String(error));
-      if (!range || !(range[1] in adjusted) || adjusted[range[1]] === range[2] || attempt > 5) throw error;
-      onAdjust(`the BFF accepts ${range[1]} up to ${range[2]}: started with that`);
-      adjusted[range[1]] = range[2];
-    }
-  }
+export async function startBff(upstreamUrl: string, env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServerProcess({
+    name: 'twenty-bff',
+    args: ['--import', 'tsx', 'src/main.ts'],
+    port,
+    env: {
+      NODE_ENV: 'production',
+      TWENTY_API_URL: upstreamUrl,
+      TWENTY_API_KEY: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GRAPHIQL: 'off',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+  });
 }

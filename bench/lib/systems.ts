@@ -64,7 +64,7 @@ export async function startSystems(names: string[], setup: SystemSetup): Promise
   const systems: System[] = [];
   try {
     for (const name of names) {
-      if (name === 'bff') systems.push(graphqlSystem(name, await startBff(setup.emulator.url, setup.bffEnv, (line) => setup.log(`  ${line}`)), key, 'bff'));
+      if (name === 'bff') systems.push(graphqlSystem(name, await startBff(setup.emulator.url, setup.bffEnv), key, 'bff'));
       else if (name === 'mesh') {
         Object.assign((setup.versions ??= {}), await ensureMesh(setup.log));
         const supergraph = await composeMesh(setup.emulator.url, key, setup.label);

@@ -10,34 +10,36 @@ import { searchFilter, type ScreenVars } from './vars.js';
 
 const owner = (rest: RestClient, id: string | null) => (id ? rest.one('workspaceMembers', 'workspaceMember', id) : null);
 const children = (rest: RestClient, plural: string, field: string, id: string) => rest.get(plural, { filter: `${field}[eq]:${id}`, limit: 200 });
+/** The first 60 companies, each made into a row by `row`, all at once. */
+const eachCompany = async <T>(rest: RestClient, row: (company: Json) => Promise<T>) =>
+  Promise.all(((await rest.get('companies', { limit: 60 })).data.companies as Json[]).map(row));
+/** A company's deals, each with its point of contact read by id. */
+const dealsWithContacts = (rest: RestClient, companyId: string) =>
+  children(rest, 'opportunities', 'companyId', companyId).then((body) =>
+    Promise.all(
+      (body.data.opportunities as Json[]).map(async (o) => ({
+        id: o.id,
+        contactId: o.pointOfContactId ? (await rest.one('people', 'person', o.pointOfContactId))?.id : null,
+      })),
+    ),
+  );
 
 export const naive: Record<string, (rest: RestClient, vars: ScreenVars) => Promise<Digest>> = {
-  async a(rest) {
-    const companies = (await rest.get('companies', { limit: 60 })).data.companies as Json[];
-    return Promise.all(
-      companies.map(async (c) => {
-        const [member, people, deals] = await Promise.all([
-          owner(rest, c.accountOwnerId),
-          children(rest, 'people', 'companyId', c.id),
-          children(rest, 'opportunities', 'companyId', c.id),
-        ]);
-        return canonical.tableRow(c.id, member?.id, people.totalCount, deals.totalCount);
-      }),
-    );
-  },
+  a: (rest) =>
+    eachCompany(rest, async (c) => {
+      const [member, people, deals] = await Promise.all([
+        owner(rest, c.accountOwnerId),
+        children(rest, 'people', 'companyId', c.id),
+        children(rest, 'opportunities', 'companyId', c.id),
+      ]);
+      return canonical.tableRow(c.id, member?.id, people.totalCount, deals.totalCount);
+    }),
 
   async b(rest, vars) {
     const company = await rest.one('companies', 'company', vars.companyId!);
     const [people, deals, notes, tasks] = await Promise.all([
       children(rest, 'people', 'companyId', company.id).then((body) => body.data.people as Json[]),
-      children(rest, 'opportunities', 'companyId', company.id).then((body) =>
-        Promise.all(
-          (body.data.opportunities as Json[]).map(async (o) => ({
-            id: o.id,
-            contactId: o.pointOfContactId ? (await rest.one('people', 'person', o.pointOfContactId))?.id : null,
-          })),
-        ),
-      ),
+      dealsWithContacts(rest, company.id),
       children(rest, 'noteTargets', 'targetCompanyId', company.id).then((body) =>
         Promise.all((body.data.noteTargets as Json[]).map(async (t) => (await rest.one('notes', 'note', t.noteId))?.id)),
       ),
@@ -75,24 +77,13 @@ export const naive: Record<string, (rest: RestClient, vars: ScreenVars) => Promi
     return { total: body.totalCount, people: hits };
   },
 
-  async e(rest) {
-    const companies = (await rest.get('companies', { limit: 60 })).data.companies as Json[];
-    return Promise.all(
-      companies.map(async (c) => {
-        const [member, people, deals] = await Promise.all([
-          owner(rest, c.accountOwnerId),
-          children(rest, 'people', 'companyId', c.id).then((body) => body.data.people as Json[]),
-          children(rest, 'opportunities', 'companyId', c.id).then((body) =>
-            Promise.all(
-              (body.data.opportunities as Json[]).map(async (o) => ({
-                id: o.id,
-                contactId: o.pointOfContactId ? (await rest.one('people', 'person', o.pointOfContactId))?.id : null,
-              })),
-            ),
-          ),
-        ]);
-        return canonical.nestedRow(c.id, member?.id, people.map((p) => p.id), deals);
-      }),
-    );
-  },
+  e: (rest) =>
+    eachCompany(rest, async (c) => {
+      const [member, people, deals] = await Promise.all([
+        owner(rest, c.accountOwnerId),
+        children(rest, 'people', 'companyId', c.id).then((body) => body.data.people as Json[]),
+        dealsWithContacts(rest, c.id),
+      ]);
+      return canonical.nestedRow(c.id, member?.id, people.map((p) => p.id), deals);
+    }),
 };

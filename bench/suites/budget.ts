@@ -40,7 +40,7 @@ export const budgetSuite: Suite = {
     const bursts: BurstResult[] = [];
     try {
       const data = await screenData(emulator);
-      // The BFF's own budget as deployed against Twenty (variables it does not know yet are ignored).
+      // The BFF's own budget as deployed against Twenty.
       // The plan behind a bare proxy is a latency floor: under the budget it is the plan again.
       systems = await startSystems(options.systems.filter((name) => name !== 'hop'), {
         emulator,

@@ -5,8 +5,8 @@ import type { Suite } from '../suite.js';
 
 export const feedsSuite: Suite = {
   name: 'feeds',
-  async run() {
-    const { intervalMs, rows } = await benchFeeds();
+  async run(ctx) {
+    const { intervalMs, rows } = await benchFeeds({ intervalMs: ctx.options.feedIntervalMs, changes: ctx.options.feedChanges });
     const markdown = [
       `## Live feeds (poll interval ${intervalMs} ms)`,
       '',

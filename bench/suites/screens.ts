@@ -148,7 +148,6 @@ export const screensSuite: Suite = {
           log: ctx.log,
           versions: result.versions,
         });
-        const reference = systems.find((s) => s.name === 'plan') ?? systems[0];
         for (const screen of screens) {
           // A system that fails a screen (a bug, a refusal) loses that cell, not the whole run.
           const probes = new Map<System, Awaited<ReturnType<typeof probe>> | Error>();

@@ -7,7 +7,8 @@
  * `429-plain`: the 429 most servers send, no headers, `HttpException` and the short bucket's message (§9);
  * `402`: the workspace's credits are spent; `413`: the body is too large.
  */
-export type FaultKind = '500' | '502' | '503' | '429' | '429-plain' | '402' | '413' | 'reset' | 'hang' | 'malformed';
+const FAULT_KINDS = ['500', '502', '503', '429', '429-plain', '402', '413', 'reset', 'hang', 'malformed'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -45,7 +46,6 @@ export interface EmulatorStats {
 export type Latency = number | { min: number; max: number };
 
 const LOG_CAP = 20_000;
-const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '429', '429-plain', '402', '413', 'reset', 'hang', 'malformed'];
 
 export class Controls {
   private total = 0;
@@ -91,7 +91,7 @@ export class Controls {
   }
 
   injectFault(fault: FaultSpec): void {
-    if (!fault || !FAULT_KINDS.includes(fault.kind)) {
+    if (!fault || !(FAULT_KINDS as readonly string[]).includes(fault.kind)) {
       throw new TypeError(`injectFault: kind must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(fault?.kind)}`);
     }
     const times = fault.times ?? 1;

@@ -218,7 +218,7 @@ export function registerGroupByFunctions(db: Db): void {
  * `sum / n` as Postgres' numeric division writes it (select_div_scale): at least 16 significant
  * digits, counted in base-10000 digit groups, rounded half away from zero.
  */
-export function numericDivide(sum: bigint, n: bigint): string {
+function numericDivide(sum: bigint, n: bigint): string {
   const abs = (x: bigint) => (x < 0n ? -x : x);
   const weight = (x: bigint) => Math.floor((abs(x).toString().length - 1) / 4);
   const firstDigit = (x: bigint) => abs(x) / 10_000n ** BigInt(weight(x));
@@ -228,8 +228,8 @@ export function numericDivide(sum: bigint, n: bigint): string {
   const factor = 10n ** BigInt(scale);
   const scaled = sum * factor;
   const negative = scaled < 0n !== n < 0n;
-  const absScaled = scaled < 0n ? -scaled : scaled;
-  const absN = n < 0n ? -n : n;
+  const absScaled = abs(scaled);
+  const absN = abs(n);
   let quotient = absScaled / absN;
   if ((absScaled % absN) * 2n >= absN) quotient += 1n;
   const digits = quotient.toString().padStart(scale + 1, '0');

@@ -75,7 +75,8 @@ async function findRecord(ctx: RequestContext, entity: Entity, reference: Record
         field: 'id',
       });
     }
-    return ctx.loaders.byId(object).load(reference.id.toLowerCase());
+    // The loader keys ids in lowercase itself (idKey): an id in any case shares its batch and cache.
+    return ctx.loaders.byId(object).load(reference.id);
   }
   for (const key of entity.alternativeKeys ?? []) {
     if (!(key.field in reference)) continue;

@@ -50,6 +50,15 @@ describe('_entities', () => {
     return { data: (data as Rec | undefined)?._entities as Rec[], errors, extensions, calls };
   }
 
+  /** Representations by one key: `expected` in the order asked, from one call of `plural` filtered as `filter`. */
+  async function expectFoundInOneCall(representations: unknown[], expected: Rec[], plural: string, filter: RegExp) {
+    const { data, errors, calls } = await entities(representations);
+    expect(errors).toBeUndefined();
+    expect(data.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(perObject(calls)).toEqual({ [plural]: 1 });
+    expect(String(calls[0].query.filter)).toMatch(filter);
+  }
+
   it('resolves 100 companies by id in one id[in] call, in the order asked, whatever the case of the ids', async () => {
     const companies = all.companies.slice(0, 100).reverse();
     const ids = companies.map((c, i) => (i % 3 === 0 ? c.id.toUpperCase() : c.id));
@@ -135,11 +144,7 @@ describe('_entities', () => {
   it('finds people by primary email in one emails.primaryEmail[in] call, in any case', async () => {
     const people = all.people.slice(0, 120);
     const emails = people.map((p, i) => (i % 4 === 0 ? p.emails.primaryEmail.toUpperCase() : p.emails.primaryEmail) as string);
-    const { data, errors, calls } = await entities(emails.map(person));
-    expect(errors).toBeUndefined();
-    expect(data.map((p) => p.id)).toEqual(people.map((p) => p.id));
-    expect(perObject(calls)).toEqual({ people: 1 });
-    expect(String(calls[0].query.filter)).toMatch(/^emails\.primaryEmail\[in\]:\["/);
+    await expectFoundInOneCall(emails.map(person), people, 'people', /^emails\.primaryEmail\[in\]:\["/);
   });
 
   it('finds companies by domain in one domainName.primaryLinkUrl[in] call, however the host is cased or slashed', async () => {
@@ -148,11 +153,7 @@ describe('_entities', () => {
       const url = c.domainName.primaryLinkUrl as string;
       return i % 2 === 0 ? `${url.toUpperCase()}/` : url;
     });
-    const { data, errors, calls } = await entities(urls.map(byDomain));
-    expect(errors).toBeUndefined();
-    expect(data.map((c) => c.id)).toEqual(companies.map((c) => c.id));
-    expect(perObject(calls)).toEqual({ companies: 1 });
-    expect(String(calls[0].query.filter)).toMatch(/^domainName\.primaryLinkUrl\[in\]:\["/);
+    await expectFoundInOneCall(urls.map(byDomain), companies, 'companies', /^domainName\.primaryLinkUrl\[in\]:\["/);
   });
 
   it('resolves entities found by different keys together, so their relations share one call each', async () => {
