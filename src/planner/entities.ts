@@ -45,7 +45,9 @@ export function keyFieldsOf(model: ObjectModel, representations: Representation[
 export function entityLookups(model: ObjectModel, representations: Representation[]): EntityLookups {
   const reads = new Map<string, number>();
   for (const representation of representations) {
-    const key = representation.id != null ? 'id' : (Object.keys(representation).find((field) => field !== '__typename') ?? 'id');
+    // As the reference resolvers look: by id, else by the key present (an entity has one other).
+    const key = representation.id != null ? 'id' : keyFieldsOf(model, [representation]).values().next().value;
+    if (key === undefined) continue; // no key of its type: refused at its own index, no call
     const identity = key === 'id' ? `byId:${model.plural}` : `value:${model.plural}:${key}`;
     reads.set(identity, (reads.get(identity) ?? 0) + 1);
   }

@@ -214,7 +214,7 @@ export function readOperation(
     const fieldDef = rootType.getFields()[name];
     if (name === '_entities' && fieldDef && operation.operation === 'query') {
       sink = entities;
-      const unknown = readEntities(key, fieldDef, fieldNodes, addNode);
+      const unknown = readEntities(key, fieldDef, fieldNodes);
       sink = nodes;
       if (unknown) others.push({ root: key, fieldName: name, parentType: rootType.name });
       continue;
@@ -253,13 +253,13 @@ export function readOperation(
    * `... on Company { … }` fragments) and its representations' lookups. Returns whether some
    * representation names a type outside the model (one call more, as any other field).
    */
-  function readEntities(key: string, fieldDef: GraphQLField<unknown, unknown>, fieldNodes: FieldNode[], add: typeof addNode): boolean {
+  function readEntities(key: string, fieldDef: GraphQLField<unknown, unknown>, fieldNodes: FieldNode[]): boolean {
     const args = argumentsOf(fieldDef, fieldNodes[0], variables) as { representations?: unknown };
     const { byType, unknown } = representationsByType(schema, args.representations);
     for (const [typename, list] of byType) {
       const model = modelOfType(typename)!;
       const type = schema.getType(typename) as GraphQLObjectType;
-      const node = add(
+      const node = addNode(
         { root: key, responseKey: key, fieldName: '_entities', parentType: rootType!.name, role: 'entities', shape: 'list', object: model, args: {}, underList: false },
         [key],
         fieldNodes,
